@@ -1,0 +1,40 @@
+"""Settings declared in one place: resource locations and defaults, each overridable.
+
+>>> from aseankg import settings
+>>> settings.ONTOLOGY.name
+'aseankg.ttl'
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The project folder holding ``ontology/``, ``data/`` and ``queries/``; the package is meant to be
+#: installed in editable mode from a checkout, so it is two levels above this file.
+PROJECT_ROOT = Path(os.environ.get("ASEANKG_HOME", Path(__file__).resolve().parents[2]))
+
+ONTOLOGY = PROJECT_ROOT / "ontology" / "aseankg.ttl"
+SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
+GAZETTEER_DIR = PROJECT_ROOT / "data" / "gazetteer"
+ARTICLES_DIR = PROJECT_ROOT / "data" / "articles"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+#: Where the embedded store lives unless ``--store`` or ``ASEANKG_STORE`` says otherwise.
+DEFAULT_STORE = "aseankg-store"
+
+#: Namespaces of the vocabulary contract (DESIGN.md).
+ONTOLOGY_NS = "https://w3id.org/aseankg/ontology#"
+ID_NS = "https://w3id.org/aseankg/id/"
+#: Named graphs that are not article graphs.
+REFERENCE_GRAPH = ID_NS + "graph/reference"
+ONTOLOGY_GRAPH = ID_NS + "graph/ontology"
+INFERENCE_GRAPH = ID_NS + "graph/inferred"
+
+#: Input size cap for one article file, in bytes.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+def store_location(explicit: str | os.PathLike | None = None) -> str:
+    """The store to use: the explicit argument, else ``$ASEANKG_STORE``, else the default folder."""
+    return str(explicit or os.environ.get("ASEANKG_STORE") or DEFAULT_STORE)
