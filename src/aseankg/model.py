@@ -183,3 +183,9 @@ class Extraction:
     works: list[Work] = field(default_factory=list)
     outcomes: list[MeetingOutcome] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    #: series composed in this article ("ASEAN-New Zealand Foreign Ministers' Meeting"): IRI -> (label, class)
+    series_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: roles read from titles that the gazetteer does not list: IRI -> label
+    role_labels: dict[str, str] = field(default_factory=dict)
+    #: titles as written, per post IRI ("Head of SOM ASEAN Vietnam")
+    post_aliases: dict[str, set[str]] = field(default_factory=dict)

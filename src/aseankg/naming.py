@@ -72,9 +72,10 @@ def role_iri(key: str) -> str:
     return _iri("role", slug(key))
 
 
-def post_iri(holder: str, role: str) -> str:
-    """``id/post/vnm-foreign-minister``: the role ``role`` in country or organisation ``holder``."""
-    return _iri("post", f"{slug(holder)}-{slug(role)}")
+def post_iri(holder: str | None, role: str) -> str:
+    """``id/post/vnm-foreign-minister``: the role ``role`` in country or organisation ``holder``
+    (``id/post/foreign-minister`` when the text does not say whose)."""
+    return _iri("post", f"{slug(holder)}-{slug(role)}" if holder else slug(role))
 
 
 def meeting_iri(series: str, *, ordinal: int | None = None, start: str | None = None) -> str:

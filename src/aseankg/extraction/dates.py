@@ -1,0 +1,214 @@
+"""Date expressions in a sentence, resolved against the article's date to the precision known.
+
+A ``DateSpan`` keeps what the text actually says: "July 8-11" in an article of 2025-07-03 is
+2025-07-08..2025-07-11; "next October" is 2025-10 (a gYearMonth); "November 22" with no article
+date stays year-less and is not resolved.
+
+>>> from datetime import date
+>>> [(d.start, d.end) for d in find_dates("from July 8-11 in Kuala Lumpur", date(2025, 7, 3))]
+[('2025-07-08', '2025-07-11')]
+>>> [(d.start, d.end) for d in find_dates("On September 9 and 10, the SOM took place", date(2025, 9, 11))]
+[('2025-09-09', '2025-09-10')]
+>>> [d.start for d in find_dates("the summit next October", date(2025, 9, 11))]
+['2025-10']
+>>> [d.start for d in find_dates("held on Wednesday", date(2024, 7, 24))]
+['2024-07-24']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+            "sunday": 6}
+
+_MONTH = r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{n}>(?:19|20)\d\d)"
+_DASH = r"\s*(?:-|–|—|to|until|till)\s*"
+
+
+def _m(n: str) -> str:
+    return _MONTH.format(n=n)
+
+
+def _d(n: str) -> str:
+    return _DAY.format(n=n)
+
+
+def _y(n: str) -> str:
+    return _YEAR.format(n=n)
+
+
+# Ordered: the first pattern that matches a span wins, so longer forms come first.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # from July 31 to August 4(, 2025)
+    ("md-md", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}{_DASH}{_m('m2')}\s+{_d('d2')}(?:,?\s+{_y('y')})?\b")),
+    # 31 July - 4 August (2025)
+    ("dm-dm", re.compile(rf"\b{_d('d1')}\s+{_m('m1')}{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y')})?\b")),
+    # July 8-11(, 2025) / September 9 and 10 / November 17-18
+    ("m-dd", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?:{_DASH}|\s+and\s+|\s*&\s*){_d('d2')}(?:,?\s+{_y('y')})?\b")),
+    # 8-11 July (2025) / 9 and 10 September
+    ("dd-m", re.compile(rf"\b{_d('d1')}(?:{_DASH}|\s+and\s+){_d('d2')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
+    # July 8(, 2025) / Monday, 12 November 2022 / 16 March 2023
+    ("m-d", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?![\d-])(?:,?\s+{_y('y')})?\b")),
+    ("d-m", re.compile(rf"\b{_d('d1')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
+    # 2025-07-08
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)\b")),
+    # in October 2025 / next October / last July / October this year
+    ("m-y", re.compile(rf"\b{_m('m1')}\s+{_y('y')}\b")),
+    ("rel-m", re.compile(rf"\b(?P<rel>next|last|this|early|late|mid|in)[\s-]+{_m('m1')}(?!\s+\d)\b", re.I)),
+    # on Wednesday / from Wednesday to Sunday
+    ("wd-wd", re.compile(r"\bfrom\s+(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+                         r"\s+to\s+(?P<w2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("wd", re.compile(r"\b(?P<rel>next\s+|last\s+|this\s+|on\s+)?(?P<w1>Monday|Tuesday|Wednesday|Thursday|"
+                      r"Friday|Saturday|Sunday)\b")),
+    ("today", re.compile(r"\b(?P<w>today|yesterday|tomorrow|this morning|this afternoon|tonight)\b", re.I)),
+    ("year", re.compile(r"\b(?:in|of|for|year)\s+(?P<y>(?:19|20)\d\d)\b(?![-–]\d)")),
+]
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A resolved date expression: ``start``/``end`` are ISO dates, ``YYYY-MM`` or ``YYYY``;
+    ``day`` keeps a year-less ``--MM-DD`` when the year cannot be known."""
+
+    start_char: int
+    end_char: int
+    text: str
+    start: str | None
+    end: str | None
+    day: str | None = None
+    relative: bool = False  # resolved from a weekday, "today" or "next October"
+
+
+def _year_for(month: int, day: int | None, published: date | None, future: bool | None) -> int | None:
+    """The year a month (and day) without a year most plausibly falls in, near the article date."""
+    if published is None:
+        return None
+    candidates = [published.year - 1, published.year, published.year + 1]
+
+    def distance(y: int) -> int:
+        try:
+            d = date(y, month, day or 15)
+        except ValueError:
+            return 10**6
+        delta = (d - published).days
+        if future is True and delta < -1:
+            return abs(delta) + 400
+        if future is False and delta > 1:
+            return abs(delta) + 400
+        return abs(delta)
+
+    return min(candidates, key=distance)
+
+
+def _iso(y: int | None, m: int, d: int | None) -> tuple[str | None, str | None]:
+    """(ISO date or gYearMonth, year-less --MM-DD) for a resolved day; None if invalid."""
+    if d is not None:
+        try:
+            date(y or 2000, m, d)
+        except ValueError:
+            return None, None
+        md = f"--{m:02d}-{d:02d}"
+        return (f"{y:04d}-{m:02d}-{d:02d}" if y else None), md
+    return (f"{y:04d}-{m:02d}" if y else None), None
+
+
+def _weekday(name: str, published: date | None, rel: str, future: bool | None) -> date | None:
+    if published is None:
+        return None
+    target = WEEKDAYS[name.lower()]
+    rel = rel.strip().lower()
+    if rel == "next" or (future and rel != "last"):
+        ahead = (target - published.weekday()) % 7
+        return published + timedelta(days=ahead)
+    back = (published.weekday() - target) % 7
+    return published - timedelta(days=back)
+
+
+def find_dates(text: str, published: date | None, *, future: bool | None = None,
+               offset: int = 0) -> list[DateSpan]:
+    """Every date expression in ``text``, resolved against ``published``.
+
+    ``future`` says whether the sentence speaks of things to come (True), past (False) or
+    unknown (None); it picks the year of a year-less date and the direction of a weekday.
+    ``offset`` is added to character positions (the sentence's start in the body).
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[DateSpan] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            span = _resolve(kind, m, published, future)
+            if span is None:
+                continue
+            taken.append((m.start(), m.end()))
+            start, end, day, relative = span
+            found.append(DateSpan(m.start() + offset, m.end() + offset, m.group(0), start, end, day, relative))
+    return sorted(found, key=lambda s: s.start_char)
+
+
+def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool | None):
+    g = m.groupdict()
+    year = int(g["y"]) if g.get("y") else None
+    if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "m-d", "d-m", "iso"):
+        m1 = MONTHS[g["m1"].lower()] if not g["m1"].isdigit() else int(g["m1"])
+        m2 = MONTHS[g["m2"].lower()] if g.get("m2") else m1
+        d1 = int(g["d1"])
+        d2 = int(g["d2"]) if g.get("d2") else None
+        if d1 < 1 or d1 > 31 or (d2 is not None and (d2 < 1 or d2 > 31 or (m2 == m1 and d2 <= d1))):
+            return None
+        y1 = year or _year_for(m1, d1, published, future)
+        start, day = _iso(y1, m1, d1)
+        if day is None:
+            return None
+        end = None
+        if d2 is not None:
+            y2 = y1 + 1 if (y1 and m2 < m1) else y1
+            end, _ = _iso(y2, m2, d2)
+        elif start:
+            end = None
+        return start, end, day, year is None and y1 is not None
+    if kind == "m-y":
+        m1 = MONTHS[g["m1"].lower()]
+        return f"{year:04d}-{m1:02d}", None, None, False
+    if kind == "rel-m":
+        m1 = MONTHS[g["m1"].lower()]
+        rel = g["rel"].lower()
+        if published is None:
+            return None
+        if rel == "in" and g["m1"].lower() in ("may", "mar"):  # "in may" is a verb more often than not
+            return None
+        fut = True if rel == "next" else False if rel == "last" else future
+        y = _year_for(m1, None, published, fut)
+        if rel == "next" and y is not None and m1 <= published.month and y == published.year:
+            y += 1
+        return f"{y:04d}-{m1:02d}", None, None, True
+    if kind in ("wd", "wd-wd"):
+        rel = g.get("rel") or ""
+        d1 = _weekday(g["w1"], published, rel, future)
+        if d1 is None:
+            return None
+        end = None
+        if kind == "wd-wd":
+            d2 = d1 + timedelta(days=(WEEKDAYS[g["w2"].lower()] - d1.weekday()) % 7)
+            end = d2.isoformat()
+        return d1.isoformat(), end, None, True
+    if kind == "today":
+        if published is None:
+            return None
+        shift = {"yesterday": -1, "tomorrow": 1}.get(g["w"].lower(), 0)
+        return (published + timedelta(days=shift)).isoformat(), None, None, True
+    if kind == "year":
+        return f"{year:04d}", None, None, False
+    return None

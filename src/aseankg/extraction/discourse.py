@@ -1,0 +1,723 @@
+"""Reading an article sentence by sentence: references resolved, facts joined, evidence kept.
+
+The sentence components (meetings, people, dates, works) find mentions; this module walks the
+sentences in order, keeps the context a reader keeps ("the meeting" is the last one named, "the
+Deputy Minister" the last person with that title, "Anwar" the Anwar Ibrahim named before) and
+joins mentions into facts: meeting dates and places, participation, chairmanships, partnerships,
+adopted and discussed works.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .. import naming
+from ..gazetteer import Country, Organization, PartnershipLevel, Place
+from ..model import Article, Evidence, Sentence
+from .dates import DateSpan, find_dates
+from .lexicon import Lexicon, Match, Token, tokenize
+from .meetings import GenericReference, MeetingMention, find_meetings
+from .people import PeopleFinder, PersonMention, RoleReference
+from .works import WorkMention, find_works
+
+CAPACITY_RANK = {"Chair": 5, "CoChair": 4, "HeadOfDelegation": 3, "Speaker": 2, "Delegate": 1}
+_LEAD = {"lead", "led", "leads", "leading", "head", "headed", "heads", "heading"}
+_THEME = re.compile(r"\btheme\s+(?:of\s+)?[“\"‘']([^”\"’']{3,120})[”\"’']", re.I)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_RANGE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\s*\)")
+_ANNIVERSARY = re.compile(r"\b((?:19|20)\d\d)\s+marks\s+the\s+(\d{1,3})(?:st|nd|rd|th)\s+anniversary", re.I)
+
+
+@dataclass
+class SentenceView:
+    """Everything the components found in one sentence."""
+
+    sentence: Sentence
+    tokens: list[Token]
+    entities: list[Match]
+    meetings: list[MeetingMention]
+    generic: list[GenericReference]
+    persons: list[PersonMention]
+    role_refs: list[RoleReference]
+    dates: list[DateSpan]
+    works: list[WorkMention] = field(default_factory=list)
+    future: bool | None = None
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def offset(self) -> int:
+        return self.sentence.start
+
+    def evidence(self, start: int | None = None, end: int | None = None) -> Evidence:
+        return Evidence(self.sentence, self.sentence.start if start is None else start,
+                        self.sentence.end if end is None else end)
+
+
+@dataclass
+class MeetingRecord:
+    key: tuple[str, int | None]
+    label: str
+    series_key: str
+    series_label: str
+    meeting_class: str
+    composed: bool
+    ordinal: int | None
+    qualifier: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    start: str | None = None
+    end: str | None = None
+    place: Place | None = None
+    new_place: tuple[str, Country] | None = None  # a city named in text, not in the gazetteer
+    host: Country | None = None
+    virtual: bool = False
+    future: int = 0
+    past: int = 0
+    related_to: tuple | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class PersonRecord:
+    key: str
+    name: str
+    labels: set[str] = field(default_factory=set)
+    country: Country | None = None
+    posts: list[tuple] = field(default_factory=list)  # (RoleRef, holder Country|Organization|None, surface, Evidence)
+    role_words: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """What the discourse pass produced, before IRIs are minted."""
+
+    meetings: dict[tuple, MeetingRecord] = field(default_factory=dict)
+    persons: dict[str, PersonRecord] = field(default_factory=dict)
+    participations: dict[tuple, tuple] = field(default_factory=dict)  # (person, meeting) -> (capacity, country, Evidence)
+    country_participations: dict[tuple, tuple] = field(default_factory=dict)
+    chairmanships: list[dict] = field(default_factory=list)
+    partnerships: dict[str, dict] = field(default_factory=dict)  # partner key -> fields
+    works: dict[str, tuple[WorkMention, list[Evidence]]] = field(default_factory=dict)
+    outcomes: list[tuple] = field(default_factory=list)  # (meeting key, relation, work label, Evidence)
+    mentions: list[tuple] = field(default_factory=list)  # (kind, target, text, Evidence)
+
+
+def _between(text: str, offset: int, a_end: int, b_start: int) -> str:
+    return text[a_end - offset:b_start - offset]
+
+
+def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
+    """Meetings in a coordinated list ("the 44th and 45th ASEAN Summits", "A, B and C") share facts."""
+    groups: list[list[MeetingMention]] = []
+    for mm in view.meetings:
+        if groups:
+            gap = _between(view.text, view.offset, groups[-1][-1].end, mm.start)
+            if mm.start <= groups[-1][-1].end or re.fullmatch(r"[\s,;]*(?:(?:and|as well as|&)\s+)?(?:the\s+)?",
+                                                              re.sub(r"\([^)]*\)", "", gap)):
+                groups[-1].append(mm)
+                continue
+        groups.append([mm])
+    return groups
+
+
+class Discourse:
+    """One article's reading. Use :func:`read_discourse`."""
+
+    def __init__(self, article: Article, lex: Lexicon, finder: PeopleFinder):
+        self.article = article
+        self.lex = lex
+        self.finder = finder
+        self.facts = Facts()
+        self.published: date | None = article.published
+        self.last_group: list[tuple] = []
+        self.last_person: str | None = None
+        self.person_order: list[str] = []
+        self.numbered: dict[str, set[int]] = {}
+        self.pending_themes: list[tuple[str, int | None, Evidence]] = []
+
+    # -- per-sentence analysis ------------------------------------------------------------------
+    def analyse(self, sentence: Sentence) -> SentenceView:
+        text, offset = sentence.text, sentence.start
+        tokens = tokenize(text, offset)
+        entities = self.lex.entities(tokens)
+        meetings, generic = find_meetings(text, offset, tokens, entities, self.lex)
+        persons, role_refs = self.finder.find(text, offset, tokens, entities)
+        tense = {c.value for c in self.lex.cues(tokens, "tense")}
+        future = True if "upcoming" in tense and "held" not in tense else False if "held" in tense else None
+        dates = find_dates(text, self.published, future=future, offset=offset)
+        blocked = {i for mm in meetings for i in range(mm.first, mm.last + 1)}
+        blocked |= {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
+        works = find_works(text, offset, tokens, entities, blocked, self.lex)
+        return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
+
+    # -- the walk ---------------------------------------------------------------------------------
+    def read(self, views: list[SentenceView]) -> Facts:
+        for v in views:
+            for mm in v.meetings:
+                if mm.ordinal is not None:
+                    self.numbered.setdefault(mm.series_key, set()).add(mm.ordinal)
+            for p in v.persons:
+                if len(p.name.split()) >= 2:
+                    self._person(p, v)
+        for v in views:
+            self._sentence(v)
+        self._finish()
+        return self.facts
+
+    def _meeting_key(self, mm: MeetingMention) -> tuple:
+        if mm.ordinal is None and len(self.numbered.get(mm.series_key, ())) == 1:
+            return (mm.series_key, next(iter(self.numbered[mm.series_key])))
+        return mm.identity
+
+    def _register_meeting(self, mm: MeetingMention, v: SentenceView) -> tuple:
+        key = self._meeting_key(mm)
+        rec = self.facts.meetings.get(key)
+        if rec is None:
+            ordinal = key[1]
+            label = f"{_ordinal_text(ordinal)} {mm.series_label}" if ordinal else mm.series_label
+            if mm.qualifier and mm.qualifier.capitalize() not in label:
+                label = f"{mm.qualifier.capitalize()} {label}"
+            rec = MeetingRecord(key, label, mm.series_key, mm.series_label, mm.meeting_class, mm.composed,
+                                ordinal, mm.qualifier)
+            self.facts.meetings[key] = rec
+        rec.aliases.add(re.sub(r"^the\s+", "", mm.text, flags=re.I))
+        rec.aliases |= mm.aliases
+        ev = v.evidence(mm.start, mm.end)
+        rec.evidence.append(ev)
+        if v.future is True:
+            rec.future += 1
+        elif v.future is False:
+            rec.past += 1
+        self.facts.mentions.append(("meeting", key, mm.text, ev))
+        return key
+
+    def _person(self, p: PersonMention, v: SentenceView) -> str:
+        key = p.key
+        rec = self.facts.persons.get(key)
+        if rec is None:
+            rec = PersonRecord(key, p.name)
+            self.facts.persons[key] = rec
+        if p.name not in rec.labels:
+            rec.labels.add(p.name)
+            if naming.ascii_fold(rec.name) == rec.name and naming.ascii_fold(p.name) != p.name:
+                rec.name = p.name  # keep the spelling with diacritics as the label
+        ev = v.evidence(p.title_start if p.title_start and p.title_start > 0 else p.start, p.end)
+        if p.country is not None:
+            rec.country = rec.country or p.country
+        for role in p.roles:
+            holder = p.country or p.organization
+            if role.role is not None and role.role.category in ("organization-official",) and p.organization:
+                holder = p.organization
+            if not any(r.key == role.key and h == holder for r, h, _, _ in rec.posts):
+                rec.posts.append((role, holder, role.surface, ev))
+            rec.role_words |= set(naming.fold(role.surface).split()) | set(naming.fold(role.label).split())
+            if role.role is not None:
+                for alias in role.role.names:
+                    rec.role_words |= set(naming.fold(alias).split())
+        if ev not in rec.evidence:
+            rec.evidence.append(ev)
+        return key
+
+    def _resolve_name(self, text: str) -> str | None:
+        """A short name ("Anwar", "Dung", "Kao") to the person named in full in this article."""
+        folded = naming.fold(text)
+        if folded in self.facts.persons:
+            return folded
+        words = folded.split()
+        candidates = [k for k in self.facts.persons if all(w in k.split() for w in words)]
+        if not candidates:
+            return None
+        for k in reversed(self.person_order):
+            if k in candidates:
+                return k
+        return candidates[0]
+
+    def _people_in(self, v: SentenceView) -> list[tuple[int, int, str]]:
+        """(start, end, person key) of every person reference in the sentence, in order."""
+        refs: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int]] = []
+        for p in v.persons:
+            key = self._resolve_name(p.name) if len(p.name.split()) < 2 else p.key
+            if key is None:
+                continue
+            if len(p.name.split()) >= 2:
+                self._person(p, v)
+            start = p.title_start if p.title_start and p.title_start > 0 else p.start
+            refs.append((start, p.end, key))
+            spans.append((start, p.end))
+        # names without a title: full names and short names of people already named
+        for i, tok in enumerate(v.tokens):
+            if any(s <= tok.start < e for s, e in spans) or not tok.text[:1].isupper() or len(tok.folded) < 3:
+                continue
+            if tok.folded in self.finder.title_words or tok.folded in ("the", "this", "he", "she"):
+                continue
+            if any(m.first <= i <= m.last for m in v.entities):
+                continue
+            j = i
+            while j + 1 < len(v.tokens) and v.tokens[j + 1].text[:1].isupper() and \
+                    self._resolve_name(" ".join(t.text for t in v.tokens[i:j + 2])):
+                j += 1
+            key = self._resolve_name(" ".join(t.text for t in v.tokens[i:j + 1]))
+            if key is None:
+                continue
+            refs.append((tok.start, v.tokens[j].end, key))
+            spans.append((tok.start, v.tokens[j].end))
+        for r in v.role_refs:
+            if any(s <= r.start < e for s, e in spans):
+                continue
+            key = self._resolve_role(r)
+            if key is not None:
+                refs.append((r.start, r.end, key))
+        first = v.tokens[0] if v.tokens else None
+        if first is not None and first.folded in ("he", "she") and self.last_person:
+            refs.append((first.start, first.end, self.last_person))
+        refs.sort()
+        for _, _, key in refs:
+            if key in self.person_order:
+                self.person_order.remove(key)
+            self.person_order.append(key)
+        return refs
+
+    def _resolve_role(self, r: RoleReference) -> str | None:
+        words = r.words - {"the", "and", "of"}
+        if not words:
+            return None
+        for key in reversed(self.person_order):
+            rec = self.facts.persons[key]
+            if words <= rec.role_words and (r.country is None or rec.country in (None, r.country)):
+                return key
+        return None
+
+    def _sentence(self, v: SentenceView) -> None:
+        keys = [self._register_meeting(mm, v) for mm in v.meetings]
+        groups = [[self._meeting_key(mm) for mm in g] for g in meeting_groups(v)]
+        generic = [g for g in v.generic if g.number in ("singular", "plural")]
+        referred = list(self.last_group) if generic else []
+        if generic and not keys:
+            for key in referred:
+                rec = self.facts.meetings[key]
+                rec.evidence.append(v.evidence(generic[0].start, generic[0].end))
+        people = self._people_in(v)
+        self._entity_mentions(v)
+        self._attach_dates(v, groups, referred)
+        self._attach_places(v, groups, referred)
+        if self.lex.cues(v.tokens, "format"):
+            for key in (keys or referred):
+                self.facts.meetings[key].virtual = True
+        self._participation(v, people, groups, referred)
+        self._chairmanships(v, people)
+        self._partnerships(v, people)
+        self._works(v, groups, referred)
+        for g in v.generic:
+            if g.number in ("related", "sideline") and groups:
+                pass
+        if keys:
+            self.last_group = groups[0]  # the first group named is most often the sentence's subject
+        if people:
+            self.last_person = people[-1][2]
+
+    # -- mentions of reference entities ---------------------------------------------------------------
+    def _entity_mentions(self, v: SentenceView) -> None:
+        meeting_spans = [(mm.start, mm.end) for mm in v.meetings]
+        for m in v.entities:
+            if any(s <= m.start < e for s, e in meeting_spans):
+                continue
+            entry = next((e for e in m.entries if e.kind in ("country", "demonym", "organization", "place")), None)
+            if entry is None:
+                continue
+            self.facts.mentions.append((entry.kind, entry.entry, m.text, v.evidence(m.start, m.end)))
+        for w in v.works:
+            ev = v.evidence(w.start, w.end)
+            key = naming.fold(w.label)
+            if key not in self.facts.works:
+                self.facts.works[key] = (w, [])
+            self.facts.works[key][1].append(ev)
+            self.facts.mentions.append(("work", key, w.label, ev))
+
+    # -- dates and places ---------------------------------------------------------------------------
+    def _target_groups(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple],
+                       pos: int) -> list[tuple]:
+        """The meetings a date or place at character ``pos`` speaks of: the nearest group."""
+        if groups:
+            spans = meeting_groups(v)
+            best = min(range(len(groups)), key=lambda i: min(abs(pos - spans[i][0].start),
+                                                              abs(pos - spans[i][-1].end)))
+            return groups[best]
+        return referred
+
+    def _attach_dates(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+        if not v.dates:
+            return
+        specific = [d for d in v.dates if len(d.start or "") == 10 or d.day]
+        for d in specific or v.dates:
+            for key in self._target_groups(v, groups, referred, d.start_char):
+                rec = self.facts.meetings[key]
+                if rec.start is None and d.start:
+                    rec.start, rec.end = d.start, d.end or (d.start if len(d.start) == 10 else None)
+            if specific:
+                break
+
+    def _attach_places(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+        text, offset = v.text, v.offset
+        for m in v.entities:
+            kinds = m.kinds()
+            if not kinds & {"place", "country"}:
+                continue
+            before = text[:m.start - offset].rstrip().lower()
+            if not (before.endswith((" in", " at", "capital of", " in the")) or before in ("in", "at")):
+                continue
+            targets = self._target_groups(v, groups, referred, m.start)
+            place = next((e.entry for e in m.entries if e.kind == "place"), None)
+            country = next((e.entry for e in m.entries if e.kind == "country"), None)
+            after = self.lex.entities(tokenize(text[m.end - offset:m.end - offset + 40], m.end))
+            trailing = after[0] if after and text[m.end - offset:after[0].start - offset].strip() in (",",) else None
+            for key in targets:
+                rec = self.facts.meetings[key]
+                if place is not None and rec.place is None:
+                    rec.place = place
+                    rec.host = rec.host or _country_by_iso(self.lex, place.country)
+                elif country is not None and place is None and rec.host is None:
+                    rec.host = country
+            if place is None and country is None:
+                continue
+        # "in Port Dickson, Malaysia": a city the gazetteer does not know, named with its country
+        for m in re.finditer(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+(?:the\s+)?([A-Z][\w\s’'-]{2,30})",
+                             text):
+            if self.lex.entities(tokenize(m.group(1))):
+                continue
+            country = _leading_country(self.lex, m.group(2))
+            if country is None:
+                continue
+            for key in self._target_groups(v, groups, referred, m.start() + offset):
+                rec = self.facts.meetings[key]
+                if rec.place is None and rec.new_place is None:
+                    rec.new_place = (m.group(1), country)
+                    rec.host = rec.host or country
+
+    # -- participation ------------------------------------------------------------------------------
+    def _participation(self, v: SentenceView, people: list[tuple], groups: list[list[tuple]],
+                       referred: list[tuple]) -> None:
+        if not people:
+            return
+        text, offset = v.text, v.offset
+        cues = list(self.lex.cues(v.tokens, "participation"))
+        delegation = self._delegation(v)
+        spans = meeting_groups(v)
+        flat = [(mm.start, mm.end, self._meeting_key(mm)) for mm in v.meetings]
+        generic = [g for g in v.generic if g.number in ("singular", "plural")]
+        orgs_end = {m.last for m in v.entities if "organization" in m.kinds()}
+        for cue in sorted(cues + delegation, key=lambda c: c.start):
+            capacity = cue.value
+            passive = cue.text.lower().endswith((" by", " of"))
+            nxt = v.tokens[cue.last + 1].folded if cue.last + 1 < len(v.tokens) else ""
+            if capacity == "Chair" and not passive and (cue.first - 1 in orgs_end or nxt in ("of", "for")):
+                continue  # "ASEAN Chair 2025 Malaysia", "Chair of the IAI Task Force": a title, not a verb
+            if passive:
+                who = [p for p in people if p[0] >= cue.end][:1]
+                meetings = [k for s, e, k in flat if e <= cue.start][-1:] or \
+                    self._after(v, spans, cue.end, 40) or (referred if generic else [])
+            else:
+                before = [p for p in people if p[1] <= cue.start]
+                who = self._subjects(v, before) if before else \
+                    ([p for p in people if p[0] >= cue.end][:1] if cue.first <= 2 else [])
+                meetings = self._after(v, spans, cue.end)
+                if not meetings and any(0 <= self._gap(v, cue.end, g.start) <= 6 for g in generic):
+                    meetings = referred
+            country = getattr(cue, "country", None)
+            for _, _, person in who:
+                for key in meetings:
+                    self._add_participation(person, key, capacity, country, v.evidence())
+        if not cues and not delegation:
+            # "From left: A, B and C at the Foreign Ministers' Retreat"
+            for mm_start, _, key in flat:
+                if re.search(r"\bat\s+(?:the\s+)?$", text[:mm_start - offset]):
+                    for p in people:
+                        if p[1] <= mm_start:
+                            self._add_participation(p[2], key, "Delegate", None, v.evidence())
+
+    def _subjects(self, v: SentenceView, before: list[tuple]) -> list[tuple]:
+        """The people a verb's subject names: the last person before it and those listed with them."""
+        chosen = [before[-1]]
+        for p in reversed(before[:-1]):
+            gap = v.text[p[1] - v.offset:chosen[0][0] - v.offset]
+            if re.fullmatch(r"[^.;:]{0,80}", gap) and re.search(r",|\band\b", gap) and \
+                    not re.search(r"\b(?:with|by|to|of|from|met|meets)\b", gap):
+                chosen.insert(0, p)
+            else:
+                break
+        return chosen
+
+    def _after(self, v: SentenceView, spans: list[list[MeetingMention]], pos: int,
+               within: int = 8) -> list[tuple]:
+        """The first group of meetings named within ``within`` words after character ``pos``."""
+        for g in spans:
+            if g[0].start >= pos:
+                if self._gap(v, pos, g[0].start) <= within:
+                    return [self._meeting_key(mm) for mm in g]
+                return []
+        return []
+
+    @staticmethod
+    def _gap(v: SentenceView, a: int, b: int) -> int:
+        """Words between character positions a and b (negative when b comes first)."""
+        if b < a:
+            return -1
+        return sum(1 for t in v.tokens if a <= t.start < b)
+
+    def _delegation(self, v: SentenceView) -> list:
+        """"led the Vietnamese delegation", "A Vietnamese delegation led by": HeadOfDelegation cues."""
+        out = []
+        toks = v.tokens
+        for i, tok in enumerate(toks):
+            if tok.folded != "delegation":
+                continue
+            country = None
+            for m in v.entities:
+                if m.last in (i - 1, i - 2) and m.kinds() & {"demonym", "country"}:
+                    country = next(e.entry for e in m.entries if e.kind in ("demonym", "country"))
+            lead_before = [k for k in range(max(0, i - 4), i) if toks[k].folded in _LEAD]
+            if lead_before:
+                out.append(_Cue(toks[lead_before[0]].start, tok.end, lead_before[0], i, "HeadOfDelegation",
+                                "led the delegation", country))
+                continue
+            if i + 2 < len(toks) and toks[i + 1].folded in ("led", "headed") and toks[i + 2].folded == "by":
+                out.append(_Cue(toks[i + 1].start, toks[i + 2].end, i + 1, i + 2, "HeadOfDelegation",
+                                "delegation led by", country))
+        return out
+
+    def _add_participation(self, person: str, meeting: tuple, capacity: str, country, ev: Evidence) -> None:
+        rec = self.facts.persons[person]
+        country = country or rec.country
+        old = self.facts.participations.get((person, meeting))
+        if old is None or CAPACITY_RANK[capacity] > CAPACITY_RANK[old[0]]:
+            self.facts.participations[(person, meeting)] = (capacity, country, ev)
+
+    # -- chairmanships ------------------------------------------------------------------------------------
+    def _chairmanships(self, v: SentenceView, people: list[tuple]) -> None:
+        text, offset = v.text, v.offset
+        themes = [m.group(1).strip() for m in _THEME.finditer(text)]
+        toks = v.tokens
+        asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
+        found = False
+        for cue in self.lex.cues(toks, "chairmanship"):
+            org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
+                        or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")), None)
+            if org is None:
+                continue
+            lo, hi = min(org.first, cue.first), max(org.last, cue.last)
+            year = _year_near(toks, lo, hi)
+            if year is None and re.search(r"\bthis year\b", text, re.I) and self.published:
+                year = self.published.year
+            country = self._chair_country(v, lo, hi, people)
+            if country is None:
+                continue
+            theme = themes[0] if themes else None
+            self.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
+                                             "evidence": v.evidence(toks[lo].start, toks[hi].end)})
+            found = True
+            break
+        if themes and not found:
+            year = None
+            for m in _YEAR.finditer(text):
+                if "asean" in text.lower():
+                    year = int(m.group(0))
+                    break
+            self.pending_themes.append((themes[0], year, v.evidence()))
+
+    def _chair_country(self, v: SentenceView, lo: int, hi: int, people: list[tuple]) -> Country | None:
+        toks = v.tokens
+        countries = [(m, next(e.entry for e in m.entries if e.kind in ("country", "demonym")))
+                     for m in v.entities if m.kinds() & {"country", "demonym"}]
+        after = [c for m, c in countries if hi < m.first <= hi + 3]
+        if after:
+            return after[0]
+        # "handed over the Chairmanship of ASEAN for 2016 to Lao Prime Minister Thongsing": the receiver
+        if hi + 1 < len(toks):
+            for p_start, _, key in people:
+                if p_start > toks[hi].end and re.fullmatch(r"[\s\w,]{0,20}\bto\s+", v.text[toks[hi].end - v.offset:p_start - v.offset] + " "):
+                    return self.facts.persons[key].country
+        before = [(m, c) for m, c in countries if m.last < lo and lo - m.last <= 8]
+        if before:
+            return before[-1][1]
+        near = [p for p in people if abs(p[1] - toks[lo].start) < 40 or abs(p[0] - toks[hi].end) < 40]
+        for _, _, key in near:
+            if self.facts.persons[key].country is not None:
+                return self.facts.persons[key].country
+        if re.search(r"\bthe country\b|\bits role\b", v.text) and people:
+            return self.facts.persons[people[0][2]].country
+        return None
+
+    # -- partnerships --------------------------------------------------------------------------------
+    def _pairs(self, v: SentenceView) -> list[tuple[int, int, object]]:
+        """"ASEAN-New Zealand", "US-ASEAN": (first token, last token, partner) in the sentence."""
+        out = []
+        ents = sorted(v.entities, key=lambda m: m.first)
+        for a, b in zip(ents, ents[1:], strict=False):
+            if b.first != a.last + 1:
+                continue
+            gap = v.text[a.end - v.offset:b.start - v.offset]
+            if gap.strip() not in ("-", "–", "+"):
+                continue
+            ka, kb = _party(a), _party(b)
+            if _is_asean(ka) and kb is not None and not _is_asean(kb):
+                out.append((a.first, b.last, kb))
+            elif _is_asean(kb) and ka is not None and not _is_asean(ka):
+                out.append((a.first, b.last, ka))
+        return out
+
+    def _partnership(self, partner) -> dict:
+        key = partner.iso3 if isinstance(partner, Country) else partner.key
+        return self.facts.partnerships.setdefault(key, {"partner": partner, "level": None, "established": None,
+                                                         "coordinator": None, "from": None, "until": None,
+                                                         "evidence": None})
+
+    def _partnerships(self, v: SentenceView, people: list[tuple]) -> None:
+        text = v.text
+        pairs = self._pairs(v)
+        levels = [(m, next(e.entry for e in m.entries if e.kind == "level")) for m in v.entities
+                  if "level" in m.kinds()]
+        for m, level in levels:
+            partners = [p for f, last, p in pairs if last in (m.first - 1,)]
+            if not partners and "asean" in text.lower():
+                partners = [p for f, last, p in pairs] or self._non_member_countries(v, m)
+            if re.search(r"\b(?:namely|including|:)", text[m.end - v.offset:m.end - v.offset + 30]):
+                listed = [_party(e) for e in v.entities if e.first > m.last]
+                partners = [p for p in listed if p is not None and not _is_asean(p) and not _member(p)]
+            for p in partners:
+                rec = self._partnership(p)
+                if rec["level"] is None or level.rank > rec["level"].rank:
+                    rec["level"] = level
+                rec["evidence"] = rec["evidence"] or v.evidence(m.start, m.end)
+        ann = _ANNIVERSARY.search(text)
+        if ann and pairs and re.search(r"partnership|relations|dialogue", text, re.I):
+            for _, _, p in pairs:
+                rec = self._partnership(p)
+                rec["established"] = rec["established"] or int(ann.group(1)) - int(ann.group(2))
+        if self.lex.cues(v.tokens, "coordination") and pairs:
+            coordinator = self._coordinator(v, pairs, people)
+            # "coordinating ASEAN-New Zealand relations and ASEAN-UK relations (2024-2027)"
+            rng = re.search(r"\brelations\s*" + _RANGE.pattern, text)
+            if coordinator is not None:
+                for _, _, p in pairs:
+                    rec = self._partnership(p)
+                    rec["coordinator"] = rec["coordinator"] or coordinator
+                    rec["evidence"] = rec["evidence"] or v.evidence()
+                    if rng and rec["from"] is None:
+                        rec["from"], rec["until"] = int(rng.group(1)), int(rng.group(2))
+
+    def _coordinator(self, v: SentenceView, pairs: list[tuple], people: list[tuple]) -> Country | None:
+        in_pairs = {id(p) for _, _, p in pairs}
+        inside = {k for f, last, _ in pairs for k in range(f, last + 1)}
+        for m in v.entities:
+            if m.first in inside or not m.kinds() & {"country"}:
+                continue
+            c = next(e.entry for e in m.entries if e.kind == "country")
+            if id(c) not in in_pairs and _member(c):
+                return c
+        for _, _, key in people:
+            c = self.facts.persons[key].country
+            if c is not None:
+                return c
+        return None
+
+    def _non_member_countries(self, v: SentenceView, level_match: Match) -> list:
+        out = []
+        for m in v.entities:
+            if "country" in m.kinds():
+                c = next(e.entry for e in m.entries if e.kind == "country")
+                if not _member(c) and c not in out:
+                    out.append(c)
+        return out
+
+    # -- works and outcomes ---------------------------------------------------------------------------
+    def _works(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+        if not v.works:
+            return
+        for cue in self.lex.cues(v.tokens, "outcome"):
+            after = [w for w in v.works if w.start >= cue.end][:3]
+            if not after:
+                continue
+            flat = [(mm.start, self._meeting_key(mm)) for mm in v.meetings]
+            meeting = [k for s, k in flat if s < cue.start][-1:] or [k for s, k in flat][:1] or referred[:1]
+            for key in meeting:
+                for w in after:
+                    self.facts.outcomes.append((key, cue.value, naming.fold(w.label), v.evidence(w.start, w.end)))
+
+    # -- after the last sentence ------------------------------------------------------------------------
+    def _finish(self) -> None:
+        for theme, year, ev in self.pending_themes:
+            same = [c for c in self.facts.chairmanships if year is None or c["year"] in (None, year)]
+            if same and not same[0]["theme"]:
+                same[0]["theme"] = theme
+        dateline_place = None
+        if self.article.dateline:
+            ents = self.lex.entities(tokenize(self.article.dateline))
+            dateline_place = next((e.entry for m in ents for e in m.entries if e.kind == "place"), None)
+        for rec in self.facts.meetings.values():
+            if rec.place is None and rec.new_place is None and dateline_place is not None and any(
+                    re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence):
+                rec.place = dateline_place
+                rec.host = rec.host or _country_by_iso(self.lex, dateline_place.country)
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    first: int
+    last: int
+    value: str
+    text: str
+    country: Country | None = None
+
+
+def _ordinal_text(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _country_by_iso(lex: Lexicon, iso3: str) -> Country | None:
+    return lex.gazetteer.countries.get(iso3)
+
+
+def _leading_country(lex: Lexicon, text: str) -> Country | None:
+    ents = lex.entities(tokenize(text))
+    if ents and ents[0].first == 0:
+        return next((e.entry for e in ents[0].entries if e.kind == "country"), None)
+    return None
+
+
+def _party(m: Match):
+    for e in m.entries:
+        if e.kind in ("country", "organization"):
+            return e.entry
+    return None
+
+
+def _is_asean(x) -> bool:
+    return isinstance(x, Organization) and x.key == "asean"
+
+
+def _member(x) -> bool:
+    return isinstance(x, Country) and "asean-member" in x.groups
+
+
+def _year_near(tokens: list[Token], lo: int, hi: int) -> int | None:
+    for k in list(range(hi + 1, min(len(tokens), hi + 4))) + list(range(max(0, lo - 2), lo)):
+        if re.fullmatch(r"(19|20)\d\d", tokens[k].text):
+            return int(tokens[k].text)
+    return None
+
+
+def read_discourse(article: Article, lex: Lexicon, finder: PeopleFinder) -> Facts:
+    """The facts of one article, before IRIs are minted."""
+    d = Discourse(article, lex, finder)
+    return d.read([d.analyse(s) for s in article.sentences])
+
+
+__all__ = ["Facts", "SentenceView", "read_discourse", "PartnershipLevel"]

@@ -1,0 +1,185 @@
+"""Tokens and the curated lexicon: gazetteer names and cue phrases, matched on folded n-grams.
+
+Matching works on tokens rather than raw strings so that "Foreign Ministers’ Meeting",
+"Foreign Ministers' Meeting" and "Foreign Ministers Meeting" are the same phrase, and
+parenthesised acronyms inside a name ("ASEAN Economic Ministers (AEM) Meeting") can be skipped.
+
+>>> lex = load_lexicon()
+>>> [(m.text, m.entries[0].kind) for m in lex.entities(tokenize("Malaysian Prime Minister Anwar"))]
+[('Malaysian', 'demonym'), ('Prime Minister', 'role')]
+>>> [c.value for c in lex.cues(tokenize("She co-chaired it"), "participation")]
+['CoChair']
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .. import naming, settings
+from ..gazetteer import Entry, Gazetteer, Series, load_gazetteer
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[+&]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a sentence: its text, character offsets in the body, and folded form."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+    in_parens: bool = False
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Word tokens of ``text``, with offsets shifted by ``offset``; "+" and "&" are tokens too."""
+    tokens: list[Token] = []
+    depth = 0
+    last = 0
+    for m in _TOKEN.finditer(text):
+        between = text[last:m.start()]
+        depth = max(0, depth + between.count("(") - between.count(")"))
+        last = m.end()
+        folded = "plus" if m.group() == "+" else "and" if m.group() == "&" else naming.fold(m.group())
+        if not folded:
+            continue
+        tokens.append(Token(m.start() + offset, m.end() + offset, m.group(), folded, depth > 0))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon phrase found in a token list: tokens ``[first, last]`` (inclusive)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    text: str
+    entries: tuple = ()
+
+    def kinds(self) -> set[str]:
+        return {e.kind for e in self.entries}
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    kind: str
+    value: str
+
+
+class Lexicon:
+    """Everything the extractor matches against: the gazetteer plus the cue phrases."""
+
+    def __init__(self, gazetteer: Gazetteer, cues: list[Cue]):
+        self.gazetteer = gazetteer
+        self._entities: dict[str, list[Entry]] = gazetteer.aliases()
+        plus = [(naming.fold(e.text.replace("+", " plus ")), e)
+                for entries in self._entities.values() for e in entries if "+" in e.text]
+        for key, e in plus:  # the tokenizer reads "+" as "plus": "ASEAN+3" = "ASEAN Plus 3"
+            bucket = self._entities.setdefault(key, [])
+            if e not in bucket:
+                bucket.append(e)
+        self._max_entity = max((len(k.split()) for k in self._entities), default=1)
+        self.bodies: dict[str, list[Series]] = defaultdict(list)
+        for s in gazetteer.series.values():
+            for body in s.bodies:
+                key = naming.fold(body)
+                if s not in self.bodies[key]:
+                    self.bodies[key].append(s)
+        self._max_body = max((len(k.split()) for k in self.bodies), default=1)
+        self._cues: dict[str, dict[str, list[Cue]]] = defaultdict(lambda: defaultdict(list))
+        for cue in cues:
+            self._cues[cue.kind][naming.fold(cue.phrase)].append(cue)
+        self._max_cue = max((len(k.split()) for k in (p for d in self._cues.values() for p in d)), default=1)
+        self.honorifics = {naming.fold(h) for h in gazetteer.honorifics}
+
+    # -- generic n-gram matching -------------------------------------------------------------
+    @staticmethod
+    def _longest(tokens: list[Token], table: dict, longest: int, *, skip_parens: bool = False):
+        """Greedy left-to-right longest matches of ``table`` keys over ``tokens``."""
+        i = 0
+        out = []
+        while i < len(tokens):
+            found = None
+            seq: list[int] = []
+            j = i
+            while j < len(tokens) and len(seq) < longest:
+                if skip_parens and seq and tokens[j].in_parens and not tokens[i].in_parens:
+                    j += 1
+                    continue
+                seq.append(j)
+                key = " ".join(tokens[k].folded for k in seq)
+                if key in table:
+                    found = (seq[-1], table[key])
+                j += 1
+            if found:
+                out.append((i, found[0], found[1]))
+                i = found[0] + 1
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _match(tokens: list[Token], first: int, last: int, text: str, values) -> Match:
+        return Match(first, last, tokens[first].start, tokens[last].end, text, tuple(values))
+
+    def entities(self, tokens: list[Token], text: str | None = None, *, offset: int = 0) -> list[Match]:
+        """Gazetteer names in ``tokens``; acronyms only with their own case ("US", not "us")."""
+        out = []
+        for first, last, entries in self._longest(tokens, self._entities, self._max_entity):
+            surface = " ".join(t.text for t in tokens[first:last + 1])
+            ok = tuple(e for e in entries if e.accepts(surface))
+            if ok:
+                out.append(self._match(tokens, first, last, surface, ok))
+        return out
+
+    def series_bodies(self, tokens: list[Token]) -> list[Match]:
+        """Generic meeting names ("Summit", "Foreign Ministers' Meeting", "SOM") in ``tokens``."""
+        out = []
+        for first, last, series in self._longest(tokens, self.bodies, self._max_body, skip_parens=True):
+            surface = " ".join(t.text for t in tokens[first:last + 1] if not t.in_parens or tokens[first].in_parens)
+            if tokens[first].text.islower() and not tokens[last].text.islower():
+                continue
+            out.append(self._match(tokens, first, last, surface, series))
+        return out
+
+    def cues(self, tokens: list[Token], kind: str) -> list[Cue | Match]:
+        """Cue phrases of one kind; each result is a Match whose entries are the Cues (value shortcut)."""
+        out = []
+        for first, last, cues in self._longest(tokens, self._cues[kind], self._max_cue):
+            out.append(CueMatch(first, last, tokens[first].start, tokens[last].end,
+                                " ".join(t.text for t in tokens[first:last + 1]), tuple(cues)))
+        return out
+
+    def cue_table(self, kind: str) -> dict[str, list[Cue]]:
+        return self._cues[kind]
+
+
+@dataclass(frozen=True)
+class CueMatch(Match):
+    @property
+    def value(self) -> str:
+        return self.entries[0].value
+
+
+def read_cues(path: Path) -> list[Cue]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [Cue(r["cue"], r["kind"], r["value"]) for r in csv.DictReader(f) if r["cue"].strip()]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = settings.GAZETTEER_DIR) -> Lexicon:
+    """The lexicon built from the gazetteer files in ``directory`` (cached)."""
+    return Lexicon(load_gazetteer(directory), read_cues(directory / "cues.csv"))

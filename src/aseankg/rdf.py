@@ -1,0 +1,196 @@
+"""The RDF stage: one article's ``Extraction`` as the triples of its own named graph.
+
+Entities from the gazetteer (countries, organisations, series, roles, places) are referred to by
+IRI and described in the reference graph; everything the article introduces (people, meetings,
+posts, works, n-ary facts, mentions) is described here, each fact linked to the sentence that
+states it.
+
+>>> from aseankg.reading import parse_text
+>>> from aseankg.extraction import extract
+>>> ex = extract(parse_text("The 58th ASEAN Foreign Ministers' Meeting opened on July 9, 2025.",
+...                         source_file="amm.txt"))
+>>> g = article_graph(ex)
+>>> str(g.identifier).startswith("https://w3id.org/aseankg/id/article/")
+True
+>>> len(list(g.subjects(RDF.type, AKG.MinisterialMeeting)))
+1
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from . import naming, settings
+from .model import Evidence, Extraction
+
+AKG = Namespace(settings.ONTOLOGY_NS)
+SCHEMA = Namespace("https://schema.org/")
+ID = Namespace(settings.ID_NS)
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    """Bind the project's prefixes (akg, schema, org, skos, prov, id) on ``g``; returns ``g``."""
+    for prefix, ns in (("akg", AKG), ("schema", SCHEMA), ("org", ORG), ("skos", SKOS), ("prov", PROV),
+                       ("id", ID)):
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def _date(value: str) -> Literal:
+    dtype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return Literal(value, datatype=dtype)
+
+
+def _year(value: int) -> Literal:
+    return Literal(f"{value:04d}", datatype=XSD.gYear)
+
+
+def article_graph(ex: Extraction) -> Graph:
+    """The named graph of one article (its identifier is the article's IRI)."""
+    art = ex.article
+    article = URIRef(naming.article_iri(art.id))
+    g = bind_prefixes(Graph(identifier=article))
+    add = g.add
+
+    add((article, RDF.type, AKG.Article))
+    add((article, AKG.contentHash, Literal(art.id)))
+    if art.url:
+        add((article, SCHEMA.url, URIRef(art.url) if "://" in art.url else Literal(art.url)))
+    if art.source_file:
+        add((article, AKG.sourceFile, Literal(art.source_file)))
+    if art.headline:
+        add((article, SCHEMA.headline, Literal(art.headline)))
+        add((article, RDFS.label, Literal(art.headline)))
+    else:
+        add((article, RDFS.label, Literal(art.source_file or art.url or art.id[:16])))
+    if art.published:
+        add((article, SCHEMA.datePublished, Literal(art.published.isoformat(), datatype=XSD.date)))
+    if art.publisher:
+        add((article, SCHEMA.publisher, Literal(art.publisher)))
+
+    def evidence(node: URIRef, ev: Evidence | None, text: str | None = None) -> None:
+        """A mention of ``node`` at ``ev``, linked from ``node`` with prov:wasDerivedFrom."""
+        if ev is None:
+            return
+        mention = mention_node(node, ev, text)
+        add((node, PROV.wasDerivedFrom, mention))
+
+    def mention_node(node: URIRef, ev: Evidence, text: str | None = None) -> URIRef:
+        mention = URIRef(naming.derived_iri("mention", art.id, str(ev.start), str(ev.end), str(node)))
+        add((mention, RDF.type, AKG.Mention))
+        add((mention, AKG.refersTo, node))
+        add((mention, AKG.text, Literal(text if text is not None else ev.text)))
+        add((mention, AKG.sentence, Literal(ev.sentence.text)))
+        add((mention, AKG.start, Literal(ev.start)))
+        add((mention, AKG.end, Literal(ev.end)))
+        add((mention, AKG.inArticle, article))
+        return mention
+
+    for iri, (label, cls) in ex.series_labels.items():
+        add((URIRef(iri), RDF.type, AKG.MeetingSeries))
+        add((URIRef(iri), RDFS.label, Literal(label, lang="en")))
+    for iri, label in ex.role_labels.items():
+        add((URIRef(iri), RDF.type, ORG.Role))
+        add((URIRef(iri), RDFS.label, Literal(label, lang="en")))
+    for p in ex.places:
+        node = URIRef(p.iri)
+        add((node, RDF.type, AKG.Place))
+        add((node, RDFS.label, Literal(p.label, lang="en")))
+        if p.country:
+            add((node, AKG.inCountry, URIRef(p.country)))
+
+    for m in ex.meetings:
+        node = URIRef(m.iri)
+        add((node, RDF.type, AKG[m.kind]))
+        add((node, RDFS.label, Literal(m.label, lang="en")))
+        for alt in sorted(m.alt_labels):
+            add((node, SKOS.altLabel, Literal(alt, lang="en")))
+        if m.series:
+            add((node, AKG.inSeries, URIRef(m.series)))
+        if m.ordinal is not None:
+            add((node, AKG.ordinal, Literal(m.ordinal, datatype=XSD.integer)))
+        if m.start:
+            add((node, SCHEMA.startDate, _date(m.start)))
+        if m.end:
+            add((node, SCHEMA.endDate, _date(m.end)))
+        if m.location:
+            add((node, AKG.location, URIRef(m.location)))
+        if m.host_country:
+            add((node, AKG.hostCountry, URIRef(m.host_country)))
+        if m.virtual:
+            add((node, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode))
+        add((node, AKG.reportedStatus, AKG.Upcoming if m.upcoming else AKG.Held))
+        if m.related_to:
+            add((node, SCHEMA.superEvent, URIRef(m.related_to)))
+        for ev in m.evidence[:1]:
+            evidence(node, ev)
+
+    for p in ex.persons:
+        node = URIRef(p.iri)
+        add((node, RDF.type, AKG.Person))
+        add((node, RDFS.label, Literal(p.label)))
+        for alt in sorted(p.alt_labels | ({naming.ascii_fold(p.label)} - {p.label})):
+            add((node, SKOS.altLabel, Literal(alt)))
+        if p.nationality:
+            add((node, AKG.nationality, URIRef(p.nationality)))
+    for post in ex.posts:
+        node = URIRef(post.iri)
+        add((node, RDF.type, ORG.Post))
+        add((node, RDFS.label, Literal(post.label, lang="en")))
+        add((node, ORG.role, URIRef(post.role)))
+        if post.post_in:
+            add((node, ORG.postIn, URIRef(post.post_in)))
+        for alias in sorted(ex.post_aliases.get(post.iri, ())):
+            if alias != post.label:
+                add((node, SKOS.altLabel, Literal(alias, lang="en")))
+    for h in ex.holdings:
+        add((URIRef(h.person), ORG.holds, URIRef(h.post)))
+
+    for x in ex.participations:
+        node = URIRef(naming.derived_iri("participation", x.participant, x.meeting))
+        add((node, RDF.type, AKG.Participation))
+        add((node, AKG.participant, URIRef(x.participant)))
+        add((node, AKG.meeting, URIRef(x.meeting)))
+        add((node, AKG.capacity, AKG[x.capacity]))
+        if x.represents:
+            add((node, AKG.represents, URIRef(x.represents)))
+        evidence(node, x.evidence)
+    for c in ex.chairmanships:
+        key = c.year if c.year is not None else c.country.rsplit("/", 1)[-1].lower()
+        node = URIRef(naming.chairmanship_iri("asean", key))
+        add((node, RDF.type, AKG.Chairmanship))
+        add((node, RDFS.label, Literal(f"ASEAN Chairmanship {c.year or ''}".strip(), lang="en")))
+        add((node, AKG.chairCountry, URIRef(c.country)))
+        add((node, AKG.ofOrganization, URIRef(c.organization)))
+        if c.year is not None:
+            add((node, AKG.year, _year(c.year)))
+        if c.theme:
+            add((node, AKG.theme, Literal(c.theme, lang="en")))
+        evidence(node, c.evidence)
+    for p in ex.partnerships:
+        node = URIRef(naming.partnership_iri(*p.parties))
+        add((node, RDF.type, AKG.Partnership))
+        add((node, RDFS.label, Literal("Partnership " + " – ".join(x.rsplit("/", 1)[-1] for x in p.parties))))
+        for party in p.parties:
+            add((node, AKG.party, URIRef(party)))
+        if p.level:
+            add((node, AKG.level, URIRef(p.level)))
+        if p.established:
+            add((node, AKG.established, _year(p.established)))
+        if p.coordinator:
+            add((node, AKG.coordinator, URIRef(p.coordinator)))
+        if p.coordinator_from:
+            add((node, AKG["from"], _year(p.coordinator_from)))
+        if p.coordinator_until:
+            add((node, AKG.until, _year(p.coordinator_until)))
+        evidence(node, p.evidence)
+    for w in ex.works:
+        node = URIRef(w.iri)
+        add((node, RDF.type, AKG[w.kind]))
+        add((node, RDFS.label, Literal(w.label, lang="en")))
+    for o in ex.outcomes:
+        add((URIRef(o.meeting), AKG[o.relation], URIRef(o.work)))
+    for m in ex.mentions:
+        mention_node(URIRef(m.entity), m.evidence, m.text)
+    return g
