@@ -1,9 +1,145 @@
-"""The ``aseankg`` command: a thin shell over the library."""
+"""The ``aseankg`` command: a thin shell over the library.
+
+Every command takes ``--store``: a folder for the embedded store (default ``$ASEANKG_STORE`` or
+``./aseankg-store``) or the query URL of a SPARQL 1.1 endpoint.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
+from . import settings
+
+STORE_HELP = "Store folder, or a SPARQL endpoint's query URL (default: $ASEANKG_STORE or ./aseankg-store)."
+
+
+def _open(store: str | None, **kwargs):
+    from .store import StoreError, open_store
+
+    try:
+        return open_store(store, **kwargs)
+    except (StoreError, OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+store_option = click.option("--store", envvar="ASEANKG_STORE", default=None, help=STORE_HELP)
+
 
 @click.group()
-@click.version_option()
+@click.version_option(package_name="aseankg")
 def main() -> None:
     """Build, query and serve the ASEAN knowledge graph."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@store_option
+@click.option("--quarantine", type=click.Path(), default=None,
+              help="Folder for reports on articles left out (default: <store>/quarantine).")
+def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
+    """Read the articles under PATHS and add them to the store, one checked graph each."""
+    from .ingest import build_articles
+    from .reading import article_files
+
+    kg = _open(store)
+    files = article_files(paths)
+    if quarantine is None and not kg.location.startswith(("http://", "https://")):
+        quarantine = str(Path(kg.location) / "quarantine")
+    try:
+        with click.progressbar(length=len(files), label="Building", file=sys.stderr,
+                               show_pos=True) as bar:
+            seen: set[str] = set()
+
+            def step(path: str) -> None:
+                if path not in seen:
+                    seen.add(path)
+                    bar.update(1)
+
+            report = build_articles(files, kg, progress=step, quarantine_dir=quarantine)
+    finally:
+        kg.close()
+    click.echo(report.summary())
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def dump(store: str | None, fmt: str, output: str) -> None:
+    """Write the whole dataset (every named graph) to a file."""
+    from .store import dump_to_path
+
+    kg = _open(store, read_only=True) if store is None or not str(store).startswith("http") else _open(store)
+    try:
+        count = dump_to_path(kg, output, fmt)
+    finally:
+        kg.close()
+    click.echo(f"wrote {count} quads to {output}")
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
+              default="table", show_default=True)
+@click.option("--no-inference", is_flag=True, help="Leave out the triples the reasoner derived.")
+def query(query: str, store: str | None, fmt: str, no_inference: bool) -> None:
+    """Run a SPARQL query (text, or a .rq file) and print its results."""
+    from .safety import QueryRefused, QuerySyntaxError
+    from .store import StoreError
+
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
+    kg = _open(store)
+    try:
+        result = kg.query(text, inference=not no_inference)
+    except (QueryRefused, QuerySyntaxError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        kg.close()
+    if fmt == "table":
+        click.echo(format_table(result))
+    else:
+        click.echo(result.serialize(fmt).decode("utf-8"), nl=False)
+
+
+def format_table(result) -> str:
+    """A query result as an aligned text table (the CLI's default output)."""
+    if result.kind == "ask":
+        return "true" if result.boolean else "false"
+    if result.kind == "graph":
+        return result.graph.serialize(format="turtle")
+    rows = result.dicts()
+    cols = result.variables
+    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(settings.ID_NS):
+        return "id:" + text[len(settings.ID_NS):]
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@main.command()
+@store_option
+def reason(store: str | None) -> None:
+    """Compute the OWL RL closure into its own named graph."""
+    from .reasoning import infer
+
+    kg = _open(store)
+    try:
+        report = infer(kg)
+    finally:
+        kg.close()
+    click.echo(str(report))

@@ -12,11 +12,13 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of an article body, with its character offsets in ``Article.body``."""
+    """A sentence with its character offsets in ``Article.body``, or, when ``part`` is
+    ``"caption:N"``, in the article's N-th photo caption."""
 
     start: int
     end: int
     text: str
+    part: str = "body"
 
 
 @dataclass

@@ -18,6 +18,8 @@ True
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -58,7 +60,7 @@ def article_graph(ex: Extraction) -> Graph:
     if art.url:
         add((article, SCHEMA.url, URIRef(art.url) if "://" in art.url else Literal(art.url)))
     if art.source_file:
-        add((article, AKG.sourceFile, Literal(art.source_file)))
+        add((article, AKG.sourceFile, Literal(PurePath(art.source_file).name)))
     if art.headline:
         add((article, SCHEMA.headline, Literal(art.headline)))
         add((article, RDFS.label, Literal(art.headline)))
@@ -77,13 +79,16 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, PROV.wasDerivedFrom, mention))
 
     def mention_node(node: URIRef, ev: Evidence, text: str | None = None) -> URIRef:
-        mention = URIRef(naming.derived_iri("mention", art.id, str(ev.start), str(ev.end), str(node)))
+        mention = URIRef(naming.derived_iri("mention", art.id, ev.sentence.part, str(ev.start), str(ev.end),
+                                            str(node), text or ""))
         add((mention, RDF.type, AKG.Mention))
         add((mention, AKG.refersTo, node))
         add((mention, AKG.text, Literal(text if text is not None else ev.text)))
         add((mention, AKG.sentence, Literal(ev.sentence.text)))
         add((mention, AKG.start, Literal(ev.start)))
         add((mention, AKG.end, Literal(ev.end)))
+        if ev.sentence.part != "body":
+            add((mention, AKG.textPart, Literal(ev.sentence.part)))
         add((mention, AKG.inArticle, article))
         return mention
 
@@ -147,9 +152,12 @@ def article_graph(ex: Extraction) -> Graph:
     for h in ex.holdings:
         add((URIRef(h.person), ORG.holds, URIRef(h.post)))
 
+    labels = {p.iri: p.label for p in ex.persons} | {m.iri: m.label for m in ex.meetings}
     for x in ex.participations:
         node = URIRef(naming.derived_iri("participation", x.participant, x.meeting))
         add((node, RDF.type, AKG.Participation))
+        add((node, RDFS.label, Literal(f"{labels.get(x.participant, x.participant)} at "
+                                       f"{labels.get(x.meeting, x.meeting)} ({x.capacity})")))
         add((node, AKG.participant, URIRef(x.participant)))
         add((node, AKG.meeting, URIRef(x.meeting)))
         add((node, AKG.capacity, AKG[x.capacity]))

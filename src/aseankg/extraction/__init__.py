@@ -122,7 +122,10 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
         iri = naming.work_iri(w.kind, w.label)
         work_iris[key] = iri
         ex.works.append(model.Work(iri, w.label, w.kind, evs))
+    kinds = {key: w.kind for key, (w, _) in facts.works.items()}
     for meeting, relation, work, ev in facts.outcomes:
+        if relation == "adopted" and kinds.get(work) != "Document":
+            relation = "discussed"  # only documents are adopted; an initiative is taken up
         if work in work_iris and meeting in meeting_iris:
             ex.outcomes.append(model.MeetingOutcome(meeting_iris[meeting], relation, work_iris[work], ev))
     for kind, target, text, ev in facts.mentions:

@@ -212,3 +212,31 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
     if kind == "year":
         return f"{year:04d}", None, None, False
     return None
+
+
+_WEEKDAY_DATE = re.compile(
+    r"\b(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\W{1,3}"
+    r"(?:(?P<m1>[A-Z][a-z]+)\.?\s+(?P<d1>[0-3]?\d)|(?P<d2>[0-3]?\d)\s+(?P<m2>[A-Z][a-z]+))(?!\d|,?\s+(?:19|20)\d\d)")
+
+
+def infer_reference_date(text: str, *, latest: int) -> date | None:
+    """A date the article was written near, when it has no publication date: a weekday written
+    with its day ("on Monday (July 30)") fixes the year, the latest one up to ``latest``.
+
+    >>> infer_reference_date("starting on Monday (July 30).", latest=2026)
+    datetime.date(2018, 7, 30)
+    """
+    for m in _WEEKDAY_DATE.finditer(text):
+        month = MONTHS.get((m.group("m1") or m.group("m2") or "").lower())
+        day = int(m.group("d1") or m.group("d2"))
+        if month is None:
+            continue
+        for year in range(latest, 1989, -1):
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                break
+            if d.weekday() == WEEKDAYS[m.group("w").lower()]:
+                return d
+    return None
+

@@ -16,7 +16,8 @@ from datetime import date
 from .. import naming
 from ..gazetteer import Country, Organization, PartnershipLevel, Place
 from ..model import Article, Evidence, Sentence
-from .dates import DateSpan, find_dates
+from ..sentences import split_sentences
+from .dates import DateSpan, find_dates, infer_reference_date
 from .lexicon import Lexicon, Match, Token, tokenize
 from .meetings import GenericReference, MeetingMention, find_meetings
 from .people import PeopleFinder, PersonMention, RoleReference
@@ -133,7 +134,9 @@ class Discourse:
         self.lex = lex
         self.finder = finder
         self.facts = Facts()
-        self.published: date | None = article.published
+        # Dates are resolved against the publication date, else a date the text itself pins down.
+        self.published: date | None = article.published or infer_reference_date(
+            article.body, latest=date.today().year)
         self.last_group: list[tuple] = []
         self.last_person: str | None = None
         self.person_order: list[str] = []
@@ -164,7 +167,11 @@ class Discourse:
             for p in v.persons:
                 if len(p.name.split()) >= 2:
                     self._person(p, v)
+        part = "body"
         for v in views:
+            if v.sentence.part != part:
+                part = v.sentence.part  # a caption stands alone: no references into the body
+                self.last_group, self.last_person = [], None
             self._sentence(v)
         self._finish()
         return self.facts
@@ -273,9 +280,10 @@ class Discourse:
             key = self._resolve_role(r)
             if key is not None:
                 refs.append((r.start, r.end, key))
-        first = v.tokens[0] if v.tokens else None
-        if first is not None and first.folded in ("he", "she") and self.last_person:
-            refs.append((first.start, first.end, self.last_person))
+        for tok in v.tokens:
+            if tok.folded in ("he", "she") and self.last_person and not any(s < tok.start for s, _, _ in refs):
+                refs.append((tok.start, tok.end, self.last_person))
+                break
         refs.sort()
         for _, _, key in refs:
             if key in self.person_order:
@@ -417,6 +425,9 @@ class Discourse:
             nxt = v.tokens[cue.last + 1].folded if cue.last + 1 < len(v.tokens) else ""
             if capacity == "Chair" and not passive and (cue.first - 1 in orgs_end or nxt in ("of", "for")):
                 continue  # "ASEAN Chair 2025 Malaysia", "Chair of the IAI Task Force": a title, not a verb
+            prev = v.tokens[cue.first - 1].folded if cue.first > 0 else ""
+            if cue.text.lower() == "left" and (prev in ("from", "the") or nxt in ("to", "and")):
+                continue  # "From left:", "(5th from left)": a photo's direction, not a departure
             if passive:
                 who = [p for p in people if p[0] >= cue.end][:1]
                 meetings = [k for s, e, k in flat if e <= cue.start][-1:] or \
@@ -425,20 +436,30 @@ class Discourse:
                 before = [p for p in people if p[1] <= cue.start]
                 who = self._subjects(v, before) if before else \
                     ([p for p in people if p[0] >= cue.end][:1] if cue.first <= 2 else [])
-                meetings = self._after(v, spans, cue.end)
+                meetings = self._after(v, spans, cue.end, 20)
                 if not meetings and any(0 <= self._gap(v, cue.end, g.start) <= 6 for g in generic):
                     meetings = referred
+                if not meetings and cue.value == "Speaker" and not flat:
+                    meetings = referred or self.last_group  # "in his closing speech": the meeting spoken of
             country = getattr(cue, "country", None)
             for _, _, person in who:
                 for key in meetings:
                     self._add_participation(person, key, capacity, country, v.evidence())
-        if not cues and not delegation:
-            # "From left: A, B and C at the Foreign Ministers' Retreat"
-            for mm_start, _, key in flat:
-                if re.search(r"\bat\s+(?:the\s+)?$", text[:mm_start - offset]):
-                    for p in people:
-                        if p[1] <= mm_start:
-                            self._add_participation(p[2], key, "Delegate", None, v.evidence())
+        for cue in self.lex.cues(v.tokens, "participation-object"):
+            # "welcomed A, B and C", "with the participation of ...": the people after the verb
+            who = [p for p in people if p[0] >= cue.end]
+            meetings = [k for s, e, k in flat if e <= cue.start][-1:] or self._after(v, spans, cue.end, 40) \
+                or referred or self.last_group
+            for _, _, person in who:
+                for key in meetings:
+                    self._add_participation(person, key, cue.value, None, v.evidence())
+        linked = {p for p, _ in self.facts.participations if any(p == x[2] for x in people)}
+        # "From left: A, B and C at the Foreign Ministers' Retreat", "X said during the summit"
+        for mm_start, _, key in flat:
+            if re.search(r"\b(?:at|during|on the sidelines of)\s+(?:the\s+|a\s+)?$", text[:mm_start - offset]):
+                for p in people:
+                    if p[1] <= mm_start and p[2] not in linked:
+                        self._add_participation(p[2], key, "Delegate", None, v.evidence())
 
     def _subjects(self, v: SentenceView, before: list[tuple]) -> list[tuple]:
         """The people a verb's subject names: the last person before it and those listed with them."""
@@ -717,7 +738,17 @@ def _year_near(tokens: list[Token], lo: int, hi: int) -> int | None:
 def read_discourse(article: Article, lex: Lexicon, finder: PeopleFinder) -> Facts:
     """The facts of one article, before IRIs are minted."""
     d = Discourse(article, lex, finder)
-    return d.read([d.analyse(s) for s in article.sentences])
+    return d.read([d.analyse(s) for s in article.sentences + caption_sentences(article)])
+
+
+def caption_sentences(article: Article) -> list[Sentence]:
+    """The sentences of the article's photo captions: they state facts too ("From left: ... at
+    the Retreat"), read after the body, with offsets into their own caption."""
+    out = []
+    for n, caption in enumerate(article.captions):
+        for s in split_sentences(caption):
+            out.append(Sentence(s.start, s.end, s.text, f"caption:{n}"))
+    return out
 
 
 __all__ = ["Facts", "SentenceView", "read_discourse", "PartnershipLevel"]

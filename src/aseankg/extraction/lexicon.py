@@ -138,9 +138,10 @@ class Lexicon:
     def entities(self, tokens: list[Token], text: str | None = None, *, offset: int = 0) -> list[Match]:
         """Gazetteer names in ``tokens``; acronyms only with their own case ("US", not "us")."""
         out = []
-        for first, last, entries in self._longest(tokens, self._entities, self._max_entity):
-            surface = " ".join(t.text for t in tokens[first:last + 1])
-            ok = tuple(e for e in entries if e.accepts(surface))
+        for first, last, entries in self._longest(tokens, self._entities, self._max_entity, skip_parens=True):
+            surface = " ".join(t.text for t in tokens[first:last + 1]
+                               if not t.in_parens or tokens[first].in_parens)
+            ok = tuple(e for e in entries if _accepts(e, surface))
             if ok:
                 out.append(self._match(tokens, first, last, surface, ok))
         return out
@@ -165,6 +166,15 @@ class Lexicon:
 
     def cue_table(self, kind: str) -> dict[str, list[Cue]]:
         return self._cues[kind]
+
+
+def _accepts(entry: Entry, surface: str) -> bool:
+    """Case matters only for short acronyms ("US" is not "us"); "Asean Plus 3" is "ASEAN+3"."""
+    if entry.accepts(surface):
+        return True
+    letters = sum(c.isalpha() for c in entry.text)
+    return letters > 4 and naming.fold(surface) in (naming.fold(entry.text),
+                                                     naming.fold(entry.text.replace("+", " plus ")))
 
 
 @dataclass(frozen=True)

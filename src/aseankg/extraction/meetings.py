@@ -67,7 +67,7 @@ class GenericReference:
 def _adjacent(tokens: list[Token], text: str, offset: int, i: int, j: int) -> bool:
     """Tokens i and j (i < j) are joined only by spaces, hyphens or a plus sign."""
     gap = text[tokens[i].end - offset:tokens[j].start - offset]
-    return bool(re.fullmatch(r"[\s\-–+]*", gap)) and "\n" not in gap
+    return bool(re.fullmatch(r"\.?[\s\-–+]*", gap)) and "\n" not in gap  # "ASEAN-U.S. Summit"
 
 
 def _mechanism(match: Match) -> Country | Organization | None:
@@ -128,6 +128,9 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         qualifier = None
         while k >= 0:
             tok = tokens[k]
+            if tok.folded in ("annual", "regular") and mechs:
+                first, k = k, k - 1
+                continue
             if tok.folded in qualifiers and tok.is_capitalised or (tok.folded in qualifiers and mechs):
                 qualifier = qualifier or qualifiers[tok.folded][0].value
                 first, k = k, k - 1

@@ -23,7 +23,7 @@ from .. import naming
 from ..gazetteer import Country, Organization, Role
 from .lexicon import Lexicon, Match, Token
 
-_LINKERS = {"of", "the", "to", "for", "and", "cum", "in", "s"}
+_LINKERS = {"of", "the", "to", "for", "and", "cum", "in"}
 _PARTICLES = {"bin", "binti", "bt", "de", "del", "van", "von", "da", "dos", "al", "el", "la", "le"}
 _SUFFIXES = {"jr", "sr", "ii", "iii"}
 _STOP = {"the", "a", "an", "he", "she", "his", "her", "it", "they", "this", "that", "these", "on", "in",
@@ -100,6 +100,8 @@ class PeopleFinder:
         t = tok.text
         if not t[:1].isupper() or tok.folded in _STOP or tok.in_parens:
             return False
+        if len(t) == 1:
+            return True  # an initial: "S. Jaishankar"
         if len(t) > 3 and t.isupper():
             return False  # "ASEAN", "PRESIDENT": not a name written in capitals here
         m = ent_at.get(i)
@@ -228,16 +230,28 @@ class PeopleFinder:
     def _portfolio_end(self, tokens: list[Token], i: int, limit: int, ent_at: dict[int, Match]) -> int:
         """"Minister of Industry and Trade": extend a role over the ministry words after it."""
         j = i
-        if j + 1 <= limit and tokens[j + 1].folded in ("of", "for") and j + 2 <= limit \
-                and tokens[j + 2].folded in self.portfolio and ent_at.get(j + 2) is None:
-            k = j + 2
-            while k <= limit and (tokens[k].folded in self.portfolio or tokens[k].folded == "and") \
+        skip = 1 if j + 2 <= limit and tokens[j + 2].folded == "the" else 0  # "of the Ministry of ..."
+        if j + 1 <= limit and tokens[j + 1].folded in ("of", "for") and j + 2 + skip <= limit \
+                and tokens[j + 2 + skip].folded in self.portfolio and ent_at.get(j + 2 + skip) is None:
+            k = j + 2 + skip
+            while k <= limit and (tokens[k].folded in self.portfolio or tokens[k].folded in ("and", "of")) \
                     and ent_at.get(k) is None:
                 k += 1
-            while tokens[k - 1].folded == "and":
+            while tokens[k - 1].folded in ("and", "of"):
                 k -= 1
             return k - 1
         return j
+
+    def _complement_end(self, tokens: list[Token], k: int, ent_at: dict[int, Match]) -> int:
+        """"Ambassador to Laos", "Minister of Foreign Affairs of Laos": extend a title over the
+        country or organisation it is of or to."""
+        while k + 2 < len(tokens) and tokens[k + 1].folded in ("to", "of", "for"):
+            j = k + 2 + (tokens[k + 2].folded == "the")
+            m = ent_at.get(j)
+            if m is None or m.first != j or not m.kinds() & {"country", "organization"}:
+                break
+            k = m.last
+        return k
 
     # -- sentences ----------------------------------------------------------------------------
     def find(self, text: str, offset: int, tokens: list[Token], entities: list[Match]):
@@ -255,11 +269,18 @@ class PeopleFinder:
         for end in role_ends:
             if end in used:
                 continue
-            k = self._portfolio_end(tokens, end, len(tokens) - 1, ent_at)
+            k = self._complement_end(tokens, self._portfolio_end(tokens, end, len(tokens) - 1, ent_at), ent_at)
             i = self._skip_honorifics(tokens, k + 1)
-            if i < len(tokens) and not _same_phrase(tokens[k], tokens[i], text, offset):
+            if i < len(tokens) and not (_same_phrase(tokens[k], tokens[k + 1], text, offset) and
+                                        _same_phrase(tokens[i - 1], tokens[i], text, offset)):
                 i = len(tokens)
             name = self._name_at(tokens, i, ent_at, text, offset) if i < len(tokens) else None
+            if name is None and k + 1 < len(tokens) and text[tokens[k].end - offset:tokens[k + 1].start - offset].strip() == ",":
+                name = self._name_at(tokens, k + 1, ent_at, text, offset)
+                if name is not None and (len(name[1].split()) < 2 or self._starts_title(tokens, name[0] + 1, ent_at)):
+                    name = None
+                elif name is not None:
+                    i = k + 1
             first = self._title_region(tokens, end, ent_at, text, offset)
             if name is None:
                 if first > 0 and tokens[first - 1].folded in ("the", "his", "her") or \
@@ -302,6 +323,10 @@ class PeopleFinder:
         found.sort(key=lambda p: p.start)
         return found, refs
 
+    def _starts_title(self, tokens: list[Token], i: int, ent_at: dict[int, Match]) -> bool:
+        m = ent_at.get(i)
+        return i < len(tokens) and m is not None and "role" in m.kinds()
+
     def _apposition(self, pm: PersonMention, tokens: list[Token], i: int, ent_at: dict[int, Match],
                     text: str, offset: int) -> bool:
         """Read ", the new ambassador ... of Vietnam" after a name into ``pm``; True if found."""
@@ -330,6 +355,10 @@ class PeopleFinder:
             last -= 1
         if last < j:
             return False
+        after = self._skip_honorifics(tokens, last + 1)
+        if after < len(tokens) and _same_phrase(tokens[last], tokens[after], text, offset) and \
+                self._name_at(tokens, after, ent_at, text, offset) is not None:
+            return False  # "A, Myanmar Minister B": the title of the next person in a list
         roles, country, org, surface = self._read_title(tokens, j, last, ent_at, text, offset)
         if not roles:
             return False
