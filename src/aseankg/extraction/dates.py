@@ -136,7 +136,7 @@ def _weekday(name: str, published: date | None, rel: str, future: bool | None) -
 
 
 def find_dates(text: str, published: date | None, *, future: bool | None = None,
-               offset: int = 0) -> list[DateSpan]:
+               offset: int = 0, year: int | None = None) -> list[DateSpan]:
     """Every date expression in ``text``, resolved against ``published``.
 
     ``future`` says whether the sentence speaks of things to come (True), past (False) or
@@ -149,7 +149,7 @@ def find_dates(text: str, published: date | None, *, future: bool | None = None,
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            span = _resolve(kind, m, published, future)
+            span = _resolve(kind, m, published, future, year)
             if span is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -158,7 +158,8 @@ def find_dates(text: str, published: date | None, *, future: bool | None = None,
     return sorted(found, key=lambda s: s.start_char)
 
 
-def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool | None):
+def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool | None,
+             year_hint: int | None = None):
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
     if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "m-d", "d-m", "iso"):
@@ -168,7 +169,7 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
         d2 = int(g["d2"]) if g.get("d2") else None
         if d1 < 1 or d1 > 31 or (d2 is not None and (d2 < 1 or d2 > 31 or (m2 == m1 and d2 <= d1))):
             return None
-        y1 = year or _year_for(m1, d1, published, future)
+        y1 = year or _year_for(m1, d1, published, future) or year_hint
         start, day = _iso(y1, m1, d1)
         if day is None:
             return None
@@ -238,5 +239,26 @@ def infer_reference_date(text: str, *, latest: int) -> date | None:
                 break
             if d.weekday() == WEEKDAYS[m.group("w").lower()]:
                 return d
+    return None
+
+
+_YEAR_IN = re.compile(r"\b(?:in|during|for|throughout)\s+((?:19|20)\d\d)\b(?![-–/]\d)")
+
+
+def dominant_year(text: str) -> int | None:
+    """The year an undated article speaks of as its present: the one named at least twice after
+    "in", "during" or "for", and more often than any other.
+
+    >>> dominant_year("cooperate during 2017 ... the priorities of ASEAN in 2017 ... the 2025 Vision")
+    2017
+    """
+    counts: dict[int, int] = {}
+    for m in _YEAR_IN.finditer(text):
+        counts[int(m.group(1))] = counts.get(int(m.group(1)), 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return ranked[0][0]
     return None
 

@@ -17,7 +17,7 @@ from .. import naming
 from ..gazetteer import Country, Organization, PartnershipLevel, Place
 from ..model import Article, Evidence, Sentence
 from ..sentences import split_sentences
-from .dates import DateSpan, find_dates, infer_reference_date
+from .dates import DateSpan, dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, Match, Token, tokenize
 from .meetings import GenericReference, MeetingMention, find_meetings
 from .people import PeopleFinder, PersonMention, RoleReference
@@ -137,11 +137,15 @@ class Discourse:
         # Dates are resolved against the publication date, else a date the text itself pins down.
         self.published: date | None = article.published or infer_reference_date(
             article.body, latest=date.today().year)
+        # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
+        self.year_hint = None if self.published else dominant_year(article.body)
         self.last_group: list[tuple] = []
+        self.recent: list[tuple] = []  # meetings in the order last named
         self.last_person: str | None = None
         self.person_order: list[str] = []
         self.numbered: dict[str, set[int]] = {}
         self.pending_themes: list[tuple[str, int | None, Evidence]] = []
+        self.partial_chairs: list[tuple[int, Evidence]] = []  # "as ASEAN Chair for 2025": whose?
 
     # -- per-sentence analysis ------------------------------------------------------------------
     def analyse(self, sentence: Sentence) -> SentenceView:
@@ -152,13 +156,21 @@ class Discourse:
         persons, role_refs = self.finder.find(text, offset, tokens, entities)
         tense = {c.value for c in self.lex.cues(tokens, "tense")}
         future = True if "upcoming" in tense and "held" not in tense else False if "held" in tense else None
-        dates = find_dates(text, self.published, future=future, offset=offset)
+        dates = find_dates(text, self.published, future=future, offset=offset, year=self.year_hint)
         blocked = {i for mm in meetings for i in range(mm.first, mm.last + 1)}
         blocked |= {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
         works = find_works(text, offset, tokens, entities, blocked, self.lex)
         return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
 
     # -- the walk ---------------------------------------------------------------------------------
+    def read_headline(self) -> None:
+        """Headlines are in title case and elliptic: read them only for the chairmanship they
+        name ("Malaysia's ASEAN Chairmanship Praised As ..."), to complete the body's facts."""
+        if self.article.headline:
+            text = self.article.headline
+            v = self.analyse(Sentence(0, len(text), text, "headline"))
+            self._chairmanships(v, [])
+
     def read(self, views: list[SentenceView]) -> Facts:
         for v in views:
             for mm in v.meetings:
@@ -305,7 +317,11 @@ class Discourse:
         keys = [self._register_meeting(mm, v) for mm in v.meetings]
         groups = [[self._meeting_key(mm) for mm in g] for g in meeting_groups(v)]
         generic = [g for g in v.generic if g.number in ("singular", "plural")]
-        referred = list(self.last_group) if generic else []
+        referred = self._referred(v, generic[0]) if generic else []
+        for key in keys:
+            if key in self.recent:
+                self.recent.remove(key)
+            self.recent.append(key)
         if generic and not keys:
             for key in referred:
                 rec = self.facts.meetings[key]
@@ -329,6 +345,17 @@ class Discourse:
         if people:
             self.last_person = people[-1][2]
 
+    def _referred(self, v: SentenceView, ref) -> list[tuple]:
+        """The meetings "the Retreat" or "the Conferences" refers to: the latest meeting whose name
+        has that noun, else the group named last."""
+        noun = naming.fold(v.text[ref.start - v.offset:ref.end - v.offset]).split()[-1:]
+        noun = [w[:-1] if w.endswith("s") else w for w in noun]
+        if ref.number == "singular" and noun and noun[0] in ("summit", "retreat", "forum"):
+            for key in reversed(self.recent):
+                if noun[0] in naming.fold(self.facts.meetings[key].label).split():
+                    return [key]
+        return list(self.last_group)
+
     # -- mentions of reference entities ---------------------------------------------------------------
     def _entity_mentions(self, v: SentenceView) -> None:
         meeting_spans = [(mm.start, mm.end) for mm in v.meetings]
@@ -350,13 +377,14 @@ class Discourse:
     # -- dates and places ---------------------------------------------------------------------------
     def _target_groups(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple],
                        pos: int) -> list[tuple]:
-        """The meetings a date or place at character ``pos`` speaks of: the nearest group."""
-        if groups:
-            spans = meeting_groups(v)
-            best = min(range(len(groups)), key=lambda i: min(abs(pos - spans[i][0].start),
-                                                              abs(pos - spans[i][-1].end)))
-            return groups[best]
-        return referred
+        """The meetings a date or place at character ``pos`` speaks of: the nearest group named,
+        or the meetings "the Retreat" refers to when that is nearer."""
+        candidates = [(g[0].start, g[-1].end, keys) for g, keys in zip(meeting_groups(v), groups, strict=True)]
+        if referred:
+            candidates += [(g.start, g.end, referred) for g in v.generic if g.number in ("singular", "plural")]
+        if not candidates:
+            return []
+        return min(candidates, key=lambda c: min(abs(pos - c[0]), abs(pos - c[1])))[2]
 
     def _attach_dates(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
         if not v.dates:
@@ -377,13 +405,14 @@ class Discourse:
             if not kinds & {"place", "country"}:
                 continue
             before = text[:m.start - offset].rstrip().lower()
-            if not (before.endswith((" in", " at", "capital of", " in the")) or before in ("in", "at")):
+            if not (before.endswith((" in", " at", "capital of", " in the", " at the")) or before in ("in", "at")):
                 continue
+            year = re.match(r"\s+in\s+((?:19|20)\d\d)\b", text[m.end - offset:])
+            if year and self.published and int(year.group(1)) < self.published.year - 1:
+                continue  # "its formation in Bangkok in 1967": history, not this meeting's venue
             targets = self._target_groups(v, groups, referred, m.start)
             place = next((e.entry for e in m.entries if e.kind == "place"), None)
             country = next((e.entry for e in m.entries if e.kind == "country"), None)
-            after = self.lex.entities(tokenize(text[m.end - offset:m.end - offset + 40], m.end))
-            trailing = after[0] if after and text[m.end - offset:after[0].start - offset].strip() in (",",) else None
             for key in targets:
                 rec = self.facts.meetings[key]
                 if place is not None and rec.place is None:
@@ -391,8 +420,17 @@ class Discourse:
                     rec.host = rec.host or _country_by_iso(self.lex, place.country)
                 elif country is not None and place is None and rec.host is None:
                     rec.host = country
-            if place is None and country is None:
-                continue
+        # "Laos will also host the ASEAN Post Ministerial conferences, the 25th ..."
+        host = re.search(r"\b(?:will\s+(?:also\s+)?host|hosts|hosted|is hosting|will be hosting)\b", text)
+        if host:
+            subject = [m for m in v.entities if "country" in m.kinds() and m.end <= host.start() + offset]
+            if subject:
+                country = next(e.entry for e in subject[-1].entries if e.kind == "country")
+                for g in meeting_groups(v):
+                    if g[0].start >= host.end() + offset:
+                        for mm in g:
+                            rec = self.facts.meetings[self._meeting_key(mm)]
+                            rec.host = rec.host or country
         # "in Port Dickson, Malaysia": a city the gazetteer does not know, named with its country
         for m in re.finditer(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+(?:the\s+)?([A-Z][\w\s’'-]{2,30})",
                              text):
@@ -513,6 +551,8 @@ class Discourse:
 
     def _add_participation(self, person: str, meeting: tuple, capacity: str, country, ev: Evidence) -> None:
         rec = self.facts.persons[person]
+        if capacity == "HeadOfDelegation" and country is not None and rec.country is None:
+            rec.country = country  # "A Vietnamese delegation led by X": X is Vietnamese
         country = country or rec.country
         old = self.facts.participations.get((person, meeting))
         if old is None or CAPACITY_RANK[capacity] > CAPACITY_RANK[old[0]]:
@@ -527,19 +567,23 @@ class Discourse:
         found = False
         for cue in self.lex.cues(toks, "chairmanship"):
             org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
-                        or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")), None)
+                        or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")
+                        or (m.first == cue.last + 1 and cue.text.lower() in ("chairing", "chairs", "chaired"))), None)
             if org is None:
                 continue
             lo, hi = min(org.first, cue.first), max(org.last, cue.last)
             year = _year_near(toks, lo, hi)
-            if year is None and re.search(r"\bthis year\b", text, re.I) and self.published:
-                year = self.published.year
+            if year is None and re.search(r"\bthis year\b", text, re.I) and self.article.published:
+                year = self.article.published.year
             country = self._chair_country(v, lo, hi, people)
             if country is None:
+                if year is not None:
+                    self.partial_chairs.append((year, v.evidence(toks[lo].start, toks[hi].end)))
                 continue
             theme = themes[0] if themes else None
             self.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
-                                             "evidence": v.evidence(toks[lo].start, toks[hi].end)})
+                                             "evidence": v.evidence(toks[lo].start, toks[hi].end),
+                                             "part": v.sentence.part})
             found = True
             break
         if themes and not found:
@@ -671,6 +715,13 @@ class Discourse:
 
     # -- after the last sentence ------------------------------------------------------------------------
     def _finish(self) -> None:
+        # "Malaysia's ASEAN Chairmanship" (headline, no year) + "as ASEAN Chair for 2025" (no country)
+        yearless = [c for c in self.facts.chairmanships if c["year"] is None]
+        years = {y for y, _ in self.partial_chairs}
+        if len(yearless) == 1 and len(years) == 1:
+            yearless[0]["year"] = years.pop()
+        self.facts.chairmanships = [c for c in self.facts.chairmanships if c.get("part") != "headline"
+                                    or c["year"] is not None]
         for theme, year, ev in self.pending_themes:
             same = [c for c in self.facts.chairmanships if year is None or c["year"] in (None, year)]
             if same and not same[0]["theme"]:
@@ -679,9 +730,11 @@ class Discourse:
         if self.article.dateline:
             ents = self.lex.entities(tokenize(self.article.dateline))
             dateline_place = next((e.entry for m in ents for e in m.entries if e.kind == "place"), None)
+        today = self.article.published.isoformat() if self.article.published else None
         for rec in self.facts.meetings.values():
-            if rec.place is None and rec.new_place is None and dateline_place is not None and any(
-                    re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence):
+            if rec.place is None and rec.new_place is None and dateline_place is not None and (any(
+                    re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence)
+                    or (today is not None and rec.start == today)):
                 rec.place = dateline_place
                 rec.host = rec.host or _country_by_iso(self.lex, dateline_place.country)
 
@@ -738,6 +791,7 @@ def _year_near(tokens: list[Token], lo: int, hi: int) -> int | None:
 def read_discourse(article: Article, lex: Lexicon, finder: PeopleFinder) -> Facts:
     """The facts of one article, before IRIs are minted."""
     d = Discourse(article, lex, finder)
+    d.read_headline()
     return d.read([d.analyse(s) for s in article.sentences + caption_sentences(article)])
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import naming, settings
 from ..gazetteer import Entry, Gazetteer, Series, load_gazetteer
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[+&]")
+_TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|[+&]")  # "Thailand’s" is "Thailand" + "s"
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ class PeopleFinder:
         self.portfolio = set(lex.cue_table("portfolio"))
         self.heads = set(lex.cue_table("role-head"))
         self.honorifics = lex.honorifics
-        self.title_words = set(self.portfolio) | self.heads | _LINKERS
+        self.title_words = set(self.portfolio) | self.heads | _LINKERS | {"s"}
         for r in lex.gazetteer.roles.values():
             for name in r.names:
                 self.title_words.update(naming.fold(name).split())
@@ -299,6 +299,10 @@ class PeopleFinder:
                 used.update(range(first, last + 1))
                 continue
             roles, country, org, surface = self._read_title(tokens, first, k, ent_at, text, offset)
+            if country is None and first > 0 and tokens[first - 1].folded == "its":
+                # "North Korea ... its foreign minister Ri Yong Ho"
+                country = next((c for m in sorted(entities, key=lambda m: -m.first) if m.last < first
+                                and (c := _country_of(m)) is not None), None)
             pm = PersonMention(name_text, tokens[i].start, tokens[last].end, roles, country, org,
                                [surface] if roles else [], tokens[first].start)
             self._apposition(pm, tokens, last + 1, ent_at, text, offset)
