@@ -57,8 +57,8 @@ def article_graph(ex: Extraction) -> Graph:
 
     add((article, RDF.type, AKG.Article))
     add((article, AKG.contentHash, Literal(art.id)))
-    if art.url:
-        add((article, SCHEMA.url, URIRef(art.url) if "://" in art.url else Literal(art.url)))
+    if art.url and art.url.startswith(("http://", "https://")) and not any(c in art.url for c in ' <>"{}|\\^`'):
+        add((article, SCHEMA.url, URIRef(art.url)))
     if art.source_file:
         add((article, AKG.sourceFile, Literal(PurePath(art.source_file).name)))
     if art.headline:
