@@ -1,0 +1,815 @@
+"""Reading: an article file (plain text, HTML, JSON or JSON Lines) → ``Article``.
+
+The first stage of the data flow (DESIGN.md). Page furniture is set apart from the story: the
+site header, related-news lists, menus and comment counters go to ``Article.boilerplate``, photo
+captions and image alt text to ``Article.captions``, the wire dateline ("Kuala Lumpur (VNA) –")
+to ``Article.dateline``. The curated patterns for all of that are rows of
+``data/gazetteer/page_noise.csv``; this module holds only the general rules that apply them.
+
+The body is the story's paragraphs joined by blank lines, each with its whitespace collapsed
+and NFC-normalised; ``Article.id`` is the sha256 of it, so the same story scraped twice with
+different page noise gets the same id. Bad input never raises anything but ``ArticleError``.
+
+>>> article = parse_text("ASEAN ministers meet in Vientiane\\n\\n"
+...                      "VIENTIANE (VNA) – Foreign ministers met on July 24. Talks ended.\\n\\n"
+...                      "Comment (0)\\nSame tag")
+>>> article.headline, article.dateline
+('ASEAN ministers meet in Vientiane', 'VIENTIANE (VNA) –')
+>>> article.body
+'Foreign ministers met on July 24. Talks ended.'
+>>> [s.text for s in article.sentences]
+['Foreign ministers met on July 24.', 'Talks ended.']
+>>> article.boilerplate
+['Comment (0)', 'Same tag']
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache, lru_cache
+from pathlib import Path
+
+from . import settings
+from .model import Article
+from .naming import content_hash
+from .sentences import split_sentences
+
+FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
+           ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: Record fields, in order of preference (matched without regard to case).
+FIELDS = {
+    "headline": ("headline", "title"),
+    "url": ("url", "link"),
+    "published": ("date", "published", "datepublished", "publishedat", "pubdate"),
+    "publisher": ("publisher", "source", "outlet", "site"),
+    "text": ("text", "body", "content", "articlebody"),
+}
+SOURCES_FILE = "sources.csv"
+MIN_HTML_WORDS = 5
+LANGUAGE_SAMPLE = 20000  # characters looked at to tell the language
+NOISE_KINDS = ("trailer", "line", "breadcrumb", "caption", "credit")
+
+
+class ArticleError(Exception):
+    """An input that cannot become an ``Article``: ``path`` names the file, ``reason`` says why.
+
+    >>> str(ArticleError("a.jsonl", "broken JSON at column 3", line=2))
+    'a.jsonl, line 2: broken JSON at column 3'
+    """
+
+    def __init__(self, path: str | os.PathLike | None, reason: str, *, line: int | None = None):
+        self.path = None if path is None else str(path)
+        self.reason = reason
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<text>"
+        if self.line is not None:
+            where += f", line {self.line}"
+        return f"{where}: {self.reason}"
+
+
+# --- curated page-noise patterns ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageNoise:
+    """Compiled ``page_noise.csv``, one tuple of patterns per kind.
+
+    ``trailer``, ``line`` and ``breadcrumb`` patterns must match a whole line (a trailer line
+    ends the story: it and everything after it are boilerplate); ``caption`` patterns mark a
+    line as a photo caption wherever they match in it; ``credit`` patterns are cut out of a
+    paragraph (bylines, sign-offs, date stamps and other glued-on credits).
+    """
+
+    trailer: tuple[re.Pattern[str], ...] = ()
+    line: tuple[re.Pattern[str], ...] = ()
+    breadcrumb: tuple[re.Pattern[str], ...] = ()
+    caption: tuple[re.Pattern[str], ...] = ()
+    credit: tuple[re.Pattern[str], ...] = ()
+
+    def full(self, kind: str, text: str) -> bool:
+        return any(p.fullmatch(text) for p in getattr(self, kind))
+
+    def caption_at(self, text: str) -> bool:
+        return any(p.search(text) for p in self.caption)
+
+
+@cache
+def page_noise(path: str | os.PathLike | None = None) -> PageNoise:
+    """The page-noise patterns, read once from ``data/gazetteer/page_noise.csv``."""
+    path = Path(path or settings.GAZETTEER_DIR / "page_noise.csv")
+    kinds: dict[str, list[re.Pattern[str]]] = {k: [] for k in NOISE_KINDS}
+    with open(path, encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            if row.get("kind") not in kinds:
+                raise ValueError(f"{path}, line {n}: kind must be one of {', '.join(NOISE_KINDS)}")
+            try:
+                kinds[row["kind"]].append(re.compile(row["pattern"]))
+            except re.error as e:
+                raise ValueError(f"{path}, line {n}: bad pattern: {e}") from None
+    return PageNoise(**{k: tuple(v) for k, v in kinds.items()})
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_DATE_FORMS = [
+    ("ymd", re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
+    ("dmy", re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")),
+    ("dMy", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)),
+    ("Mdy", re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
+]
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day) if 1900 <= year <= 2100 else None
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> date | None:
+    """The calendar date in ``value`` (ISO, ``dd/mm/yyyy``, "23 September 2019", "Sep 23, 2019").
+
+    Numeric dates with slashes are read day first, as Vietnamese and most non-US outlets write
+    them, unless that is impossible. Returns None when no valid date is found.
+
+    >>> parse_date("Báo Quốc Tế 11/09/2025"), parse_date("2025-07-09T08:00:00+07:00")
+    (datetime.date(2025, 9, 11), datetime.date(2025, 7, 9))
+    >>> parse_date("Thu, 11 Sep 2025 08:00:00 GMT"), parse_date("December 17, 2023"), parse_date("soon")
+    (datetime.date(2025, 9, 11), datetime.date(2023, 12, 17), None)
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    for form, pattern in _DATE_FORMS:
+        for m in pattern.finditer(value[:1000]):
+            a, b, c = m.groups()
+            if form == "ymd":
+                found = _make_date(int(a), int(b), int(c))
+            elif form == "dmy":
+                found = _make_date(int(c), int(b), int(a)) or _make_date(int(c), int(a), int(b))
+            elif form == "dMy":
+                found = _make_date(int(c), _MONTHS.index(b[:3].lower()) + 1, int(a))
+            else:
+                found = _make_date(int(c), _MONTHS.index(a[:3].lower()) + 1, int(b))
+            if found:
+                return found
+    return None
+
+
+# --- language ----------------------------------------------------------------------------
+
+# Letters found in Vietnamese and (almost) nowhere else: ă â đ ê ô ơ ư ĩ ũ and the stacked
+# tone marks of Latin Extended Additional.
+_VIETNAMESE = set("ăâđêôơưĩũĂÂĐÊÔƠƯĨŨ") | {chr(c) for c in range(0x1EA0, 0x1EFA)}
+#: Frequent English function words; an English text of some length is never without them.
+ENGLISH_WORDS = frozenset("the of and to in a is for on that with was as by at are has will be from "
+                          "it its an this have were which said also has".split())
+
+
+def _vietnamese_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c in _VIETNAMESE for c in letters) / len(letters) if letters else 0.0
+
+
+def _looks_vietnamese(text: str, share: float) -> bool:
+    """Vietnamese-specific letters make up ``share`` of the letters, and English function words
+    are rare: English text naming Vietnamese officials stays English."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(w in ENGLISH_WORDS for w in words)
+    return _vietnamese_share(text) >= share and english < 0.08 * len(words)
+
+
+def language_problem(text: str) -> str | None:
+    """Why ``text`` is not English, or None when it may well be.
+
+    >>> language_problem("Hội nghị Bộ trưởng Ngoại giao ASEAN lần thứ 58 đã khai mạc sáng nay tại "
+    ...                  "Kuala Lumpur với sự tham dự của các nước thành viên.")
+    'not in English (looks like Vietnamese)'
+    >>> language_problem("The 58th ASEAN Foreign Ministers' Meeting opened in Kuala Lumpur.") is None
+    True
+    """
+    text = text[:LANGUAGE_SAMPLE]
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    if len(letters) >= 60 and _looks_vietnamese(text, 0.05):
+        return "not in English (looks like Vietnamese)"
+    scripts = [unicodedata.name(c, "UNKNOWN").split()[0] for c in letters]
+    foreign = [s for s in scripts if s != "LATIN"]
+    if len(foreign) > len(letters) / 2:
+        script = max(set(foreign), key=foreign.count)
+        return f"not in English (written in {script.title()} script)"
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) >= 40 and sum(w in ENGLISH_WORDS for w in words) < 0.05 * len(words):
+        return "not in English (too few common English words)"
+    return None
+
+
+# --- text cleaning -----------------------------------------------------------------------
+
+_HEADER = re.compile(r"(title|headline|source|url|link|date|published|publisher|outlet)\s*:\s*(.*)", re.I)
+_SOURCE_URL = re.compile(r"(?:source|url|link)\s*:\s*(https?://\S+)", re.I)
+_PUBLISHER_LINE = re.compile(r"([^\W\d_][^\d.!?|:;]{1,80}?)\s*(\d{1,2}/\d{1,2}/\d{4})"
+                             r"(?:\s+\d{1,2}:\d{2}(?:\s*[AP]M)?)?")
+_TERMINAL = ".!?…:;\"”’)|"
+_DASHES = r"--|[-–—]"
+_DATELINE = re.compile(
+    r"(?P<place>[^\W\d_][^\W\d_'’.-]*(?:[ .'’-]{1,2}[^\W\d_]+){0,3})"
+    r"(?:,\s*(?P<date>" + _MONTH + r"\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+" + _MONTH + r"(?:\s+\d{4})?))?"
+    r"(?:\s*\((?P<agency>[^()]{2,30})\))?"
+    r"(?:\s*(?P<dash>" + _DASHES + r"|:)(?=\s|$)|(?=\s+[A-Z]))", re.I)
+_NOT_PLACES = frozenset("on in at by from since until till last this next yesterday today tomorrow before "
+                        "after during early late monday tuesday wednesday thursday friday saturday "
+                        "sunday".split())
+_GLUED_DATELINE = re.compile(r"\s(" + _DASHES + r")\s")
+_BULLET = re.compile(r"^(?:[•·▪●◦*]|-(?=\s)|–(?=\s))\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
+
+
+def _norm(text: str) -> str:
+    """Whitespace collapsed, NFC: the form paragraphs take in the body."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _same_text(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return _norm(s).casefold().rstrip(" .!?:")
+    return bool(a and b) and key(a) == key(b)
+
+
+def _headline_like(line: str) -> bool:
+    words = line.split()
+    return (2 <= len(words) <= 25 and len(line) <= 200 and line[:1].isupper()
+            and not re.search(r"[.!?]\s+[A-Z]", line) and not line.endswith((":", ",", ";")))
+
+
+def _publisher_name(name: str) -> str:
+    """The outlet's name, undoing the doubling of some scrapers ("Báo Quốc TếBáo Quốc Tế")."""
+    name = name.strip(" -|·,")
+    half = len(name) // 2
+    for cut in (half, half + 1):
+        if name[:cut].strip() and name[:cut].strip() == name[cut:].strip():
+            return name[:cut].strip()
+    return name
+
+
+@dataclass
+class _Page:
+    """What the cleaning rules found in one text, before it becomes an ``Article``."""
+
+    noise: PageNoise
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)
+    meta: dict[str, object] = field(default_factory=dict)  # stated in a header block
+    guesses: dict[str, object] = field(default_factory=dict)  # found in page furniture
+    dateline: str | None = None
+
+    def guess(self, key: str, value: object) -> None:
+        if value and key not in self.guesses:
+            self.guesses[key] = value
+
+    def drop(self, text: str) -> None:
+        """Set ``text`` apart as boilerplate, keeping any date it states as a guess."""
+        text = _norm(text)
+        if text:
+            self.boilerplate.append(text)
+            self.guess("published", parse_date(text))
+
+    def caption(self, text: str) -> None:
+        text = _norm(self.cut_credits(text)).rstrip(" |").strip()
+        if text:
+            self.captions.append(text)
+
+    def cut_credits(self, text: str) -> str:
+        for pattern in self.noise.credit:
+            m = pattern.search(text)
+            if m and m.group().strip():
+                self.drop(m.group())
+                text = (text[:m.start()] + " " + text[m.end():]).strip()
+        return text
+
+
+def _read_header(lines: list[str], page: _Page) -> list[str]:
+    """Consume a leading block of ``Key: value`` lines (headline first, keys after)."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    block = [line.strip() for line in lines[start:end]]
+    keyed = [_HEADER.fullmatch(line) for line in block]
+    if not any(m and m.group(1).lower() in ("source", "url", "link", "date") for m in keyed):
+        return lines
+    if not all(keyed[1:]) or len(block[0]) > 300:
+        return lines
+    for line, m in zip(block, keyed, strict=True):
+        if not m:
+            page.meta["headline"] = line
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key in ("title", "headline"):
+            page.meta["headline"] = value
+        elif key in ("url", "link") or (key == "source" and re.match(r"https?://", value)):
+            page.meta["url"] = value.split()[0]
+        elif key in ("date", "published"):
+            page.meta["published"] = parse_date(value)
+        elif key in ("publisher", "outlet", "source"):
+            page.meta["publisher"] = value
+    return lines[end:]
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Groups of consecutive non-blank lines, with hard-wrapped lines joined back together."""
+    blocks: list[list[str]] = [[]]
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if blocks[-1]:
+                blocks.append([])
+        elif (blocks[-1] and len(blocks[-1][-1]) >= 30 and not blocks[-1][-1].endswith(tuple(_TERMINAL))
+              and line[0].islower()):
+            blocks[-1][-1] += " " + line
+        else:
+            blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+def _classify(block: list[str], page: _Page) -> list[str]:
+    """Sort the lines of one block into page furniture, captions and story paragraphs."""
+    noise = page.noise
+    kinds: list[str] = []
+    for line in block:
+        m = _SOURCE_URL.fullmatch(line)
+        p = _PUBLISHER_LINE.fullmatch(line)
+        if noise.full("line", line) or noise.full("breadcrumb", line):
+            kinds.append("drop")
+        elif m:
+            page.guess("url", m.group(1))
+            kinds.append("drop")
+        elif p and len(p.group(1).split()) <= 10:
+            page.guess("publisher", _publisher_name(p.group(1)))
+            kinds.append("drop")
+        elif noise.caption_at(line):
+            glued = _split_glued_caption(line, noise)
+            if glued:  # "... VNA/VNS Photo Name HÀ NỘI – The story starts"
+                page.caption(glued[0])
+                block[len(kinds)] = glued[1]
+                kinds.append("body")
+            else:
+                kinds.append("caption")
+        elif _looks_vietnamese(line, 0.08):
+            kinds.append("alt")  # Vietnamese-language image alt text inside an English story
+        else:
+            kinds.append("body")
+    for i, kind in enumerate(kinds):
+        # alt text just above a caption: a short line that is not a sentence ("ASEAN", a title)
+        if kind in ("alt", "body") and i + 1 < len(kinds) and kinds[i + 1] == "caption":
+            line = block[i]
+            if kind == "alt" or (len(line.split()) <= 15 and not line.endswith(tuple(_TERMINAL))):
+                kinds[i] = "caption"
+    paragraphs = []
+    for line, kind in zip(block, kinds, strict=True):
+        if kind == "caption":
+            page.caption(line)
+        elif kind in ("drop", "alt"):
+            page.drop(line)
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _split_dateline(paragraph: str) -> tuple[str, str] | None:
+    """``("Kuala Lumpur (VNA) –", rest)`` when the paragraph opens with a wire dateline."""
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None
+    place, dash = m.group("place"), m.group("dash")
+    rest = paragraph[m.end():].strip()
+    words = place.split()
+    if not all(w[0].isupper() for w in words) or (rest and not (rest[0].isupper() or rest[0].isdigit()
+                                                                or rest[0] in "\"“‘'")):
+        return None
+    caps = place.isupper() and sum(c.isalpha() for c in place) >= 3
+    stated = bool(m.group("agency") or m.group("date"))
+    if dash == ":" and not caps:
+        return None
+    if not ((caps and dash) or (stated and dash) or (m.group("date") and not dash)):
+        return None
+    if not dash and any(w.lower().rstrip(".") in _NOT_PLACES for w in words):
+        return None  # "On Monday, July 24 ministers ..." opens a sentence, not a dateline
+    return _norm(paragraph[:m.end()]), rest
+
+
+def _split_glued_caption(line: str, noise: PageNoise) -> tuple[str, str] | None:
+    """A caption glued in front of a wire dateline: ``(caption, dateline and story)``."""
+    for m in _GLUED_DATELINE.finditer(line[:600]):
+        before = line[:m.start()].split(" ")
+        place: list[str] = []
+        while before and before[-1].isupper() and len(place) < 4:
+            place.insert(0, before.pop())
+        caption = " ".join(before).strip()
+        story = " ".join(place) + line[m.start():]
+        if place and caption and noise.caption_at(caption) and _split_dateline(story):
+            return caption, story
+    return None
+
+
+def _find_dateline(page: _Page) -> None:
+    while page.paragraphs:
+        found = _split_dateline(page.paragraphs[0])
+        if not found:
+            return
+        if page.dateline:
+            page.drop(page.dateline)  # a wire tag before the dateline proper
+        page.dateline, rest = found
+        if rest:
+            page.paragraphs[0] = rest
+            return
+        page.paragraphs.pop(0)
+
+
+def _clean(text: str, page: _Page, *, headline: str | None, source_file: str | None) -> str | None:
+    """Fill ``page`` from ``text``; return the headline."""
+    lines = _read_header(text.split("\n"), page)
+    trailer: list[str] = []
+    for i, line in enumerate(lines):
+        if page.noise.full("trailer", line.strip()):
+            trailer = [_norm(x) for x in lines[i:] if x.strip()]
+            lines = lines[:i]
+            break
+    problem = language_problem("\n".join(lines))
+    if problem:
+        raise ArticleError(source_file, f"the article is {problem}")
+    for block in _blocks(lines):
+        page.paragraphs.extend(_classify(block, page))
+    kept = []
+    for paragraph in page.paragraphs:
+        paragraph = page.cut_credits(paragraph)
+        if paragraph:
+            kept.append(paragraph)
+    page.paragraphs = kept
+    headline = headline or page.meta.get("headline")  # type: ignore[assignment]
+    if (not headline and len(page.paragraphs) > 1 and _headline_like(page.paragraphs[0])
+            and not _split_dateline(page.paragraphs[0])):
+        headline = re.sub(r"(?<=\w)\.$", "", page.paragraphs.pop(0))  # headlines take no full stop
+    if headline:
+        for paragraph in [p for p in page.paragraphs if _same_text(p, headline)]:
+            page.paragraphs.remove(paragraph)
+            page.drop(paragraph)
+    _find_dateline(page)
+    if len(page.paragraphs) > 1:
+        last = page.paragraphs[-1]
+        if len(last.split()) <= 2 and len(last) <= 12 and not last.endswith(tuple(_TERMINAL)):
+            page.drop(page.paragraphs.pop())  # a word cut off at the end of an excerpt
+    page.paragraphs = [p for p in (_norm(_BULLET.sub("", p)) for p in page.paragraphs) if p]
+    page.boilerplate.extend(trailer)
+    return _norm(headline) if headline else None
+
+
+def _normalise_input(text: str, source_file: str | None) -> str:
+    if not isinstance(text, str):
+        raise ArticleError(source_file, f"expected text, got {type(text).__name__}")
+    if not text.strip():
+        raise ArticleError(source_file, "is empty" if not text else "contains only whitespace")
+    sample = text[:20000]
+    controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    if "\x00" in sample or controls > 0.05 * len(sample):
+        raise ArticleError(source_file, "looks like a binary file, not text (it contains control characters)")
+    text = re.sub(r"[\ud800-\udfff]", "\ufffd", text)  # lone surrogates cannot be encoded
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return unicodedata.normalize("NFC", _CONTROL.sub(lambda m: " " if m.group() < " " else "", text))
+
+
+def parse_text(text: str, *, source_file: str | os.PathLike | None = None, url: str | None = None,
+               publisher: str | None = None, published: date | str | None = None,
+               headline: str | None = None) -> Article:
+    """An ``Article`` from scraped plain text.
+
+    Keyword arguments state metadata and win over anything guessed from the text: a leading
+    ``Title/Source/Date`` header block, a ``Source: URL`` line, an outlet-and-date line
+    ("Báo Quốc TếBáo Quốc Tế11/09/2025") or a time stamp among the page furniture.
+    """
+    source = None if source_file is None else str(source_file)
+    text = _normalise_input(text, source)
+    page = _Page(page_noise())
+    headline = _clean(text, page, headline=headline, source_file=source)
+    body = "\n\n".join(page.paragraphs)
+    if not body:
+        raise ArticleError(source, "no article text left after removing page boilerplate")
+    problem = language_problem(body)
+    if problem:
+        raise ArticleError(source, f"the article is {problem}")
+
+    def pick(key: str, given: object) -> object:
+        if given:
+            return given
+        return page.meta.get(key) or page.guesses.get(key)
+
+    return Article(
+        id=content_hash(body), body=body, headline=headline,
+        url=pick("url", url), publisher=pick("publisher", publisher),  # type: ignore[arg-type]
+        published=pick("published", parse_date(published)),  # type: ignore[arg-type]
+        source_file=source, dateline=page.dateline, sentences=split_sentences(body),
+        captions=page.captions, boilerplate=page.boilerplate)
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+def _html_metadata(html: str) -> dict[str, object]:
+    """Canonical URL, site name, title, date and figure captions stated in the page's markup."""
+    import lxml.html
+
+    meta: dict[str, object] = {}
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8"))
+    except Exception:  # lxml rejects some inputs outright (empty documents, odd encodings)
+        return meta
+
+    def first(*xpaths: str) -> str | None:
+        for xpath in xpaths:
+            for value in tree.xpath(xpath):
+                value = _norm(str(value))
+                if value:
+                    return value
+        return None
+
+    meta["url"] = first("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
+    meta["publisher"] = first("//meta[@property='og:site_name']/@content",
+                              "//meta[@name='application-name']/@content")
+    meta["headline"] = first("//meta[@property='og:title']/@content", "//h1//text()", "//title/text()")
+    meta["published"] = parse_date(first("//meta[@property='article:published_time']/@content",
+                                         "//meta[@itemprop='datePublished']/@content",
+                                         "//time/@datetime"))
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                meta["publisher"] = meta["publisher"] or _name_of(item.get("publisher"))
+                meta["published"] = meta["published"] or parse_date(item.get("datePublished"))
+                if not meta["headline"] and isinstance(item.get("headline"), str):
+                    meta["headline"] = _norm(item["headline"])
+    meta["captions"] = [c for c in (_norm(" ".join(fc.itertext())) for fc in tree.xpath("//figcaption")) if c]
+    return meta
+
+
+def parse_html(html: str, *, source_file: str | os.PathLike | None = None, url: str | None = None,
+               publisher: str | None = None, published: date | str | None = None,
+               headline: str | None = None) -> Article:
+    """An ``Article`` from an HTML page: the main text found by trafilatura (never fetching
+    anything), then cleaned like plain text; metadata from the page's own markup."""
+    import trafilatura
+
+    source = None if source_file is None else str(source_file)
+    html = _normalise_input(html, source)
+    if not re.search(r"<(?:html|body)\b", html[:5000], re.I):
+        html = f"<html><body>{html}</body></html>"  # a fragment, as in a JSON record's text
+    meta = _html_metadata(html)
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=True, include_images=False)
+    except Exception as e:  # trafilatura may fail on malformed markup in many ways
+        raise ArticleError(source, f"could not extract the article text from the HTML ({e})") from None
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or len(text.split()) < MIN_HTML_WORDS:  # a bare menu link is not a story
+        raise ArticleError(source, "no article text found in the HTML page")
+    article = parse_text(
+        text, source_file=source, url=url or meta["url"] or getattr(doc, "url", None),
+        publisher=publisher or meta["publisher"] or getattr(doc, "sitename", None),
+        published=parse_date(published) or meta["published"] or parse_date(getattr(doc, "date", None)),
+        headline=headline or meta["headline"] or getattr(doc, "title", None))
+    article.captions = list(dict.fromkeys(meta["captions"] + article.captions))  # type: ignore[operator]
+    return article
+
+
+# --- JSON records ------------------------------------------------------------------------
+
+def _name_of(value: object) -> str | None:
+    """A publisher given as a string, an object with a ``name`` or a list of either."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _norm(value) or None if isinstance(value, str) else None
+
+
+def _field(record: dict, key: str) -> object:
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for name in FIELDS[key]:
+        if lowered.get(name) not in (None, "", []):
+            return lowered[name]
+    return None
+
+
+def parse_record(record: dict, *, source_file: str | os.PathLike | None = None,
+                 defaults: dict[str, object] | None = None) -> Article:
+    """An ``Article`` from one JSON record (``headline|title``, ``url|link``, ``date|published|…``,
+    ``publisher|source|outlet|site``, ``text|body|content|articleBody``). The text may be scraped
+    text with page noise, or HTML; it is cleaned the same way. ``defaults`` fill missing fields.
+
+    >>> parse_record({"title": "ASEAN SOM opens", "text": "The SOM opened today.",
+    ...               "publisher": {"name": "VNA"}, "datePublished": "2025-09-09"}).published
+    datetime.date(2025, 9, 9)
+    """
+    source = None if source_file is None else str(source_file)
+    if not isinstance(record, dict):
+        raise ArticleError(source, f"a record must be a JSON object, not {type(record).__name__}")
+    text = _field(record, "text")
+    if isinstance(text, list) and all(isinstance(t, str) for t in text):
+        text = "\n\n".join(text)
+    if not text:
+        raise ArticleError(source, "the record has no text (expected text, body, content or articleBody)")
+    if not isinstance(text, str):
+        raise ArticleError(source, f"the record's text is a {type(text).__name__}, not a string")
+    defaults = defaults or {}
+    url, title = _field(record, "url"), _field(record, "headline")
+    stated = {
+        "url": url if isinstance(url, str) else defaults.get("url"),
+        "publisher": _name_of(_field(record, "publisher")) or defaults.get("publisher"),
+        "published": parse_date(_field(record, "published")) or defaults.get("published"),
+        "headline": _norm(title) if isinstance(title, str) else None,
+    }
+    if re.match(r"\s*<(?:!doctype|html|body|article|div|p)\b", text, re.I):
+        return parse_html(text, source_file=source, **stated)  # type: ignore[arg-type]
+    return parse_text(text, source_file=source, **stated)  # type: ignore[arg-type]
+
+
+# --- files -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A row of a ``sources.csv`` beside the article files: metadata stated by whoever
+    collected them, which wins over anything guessed from the text."""
+
+    url: str | None = None
+    publisher: str | None = None
+    published: date | None = None
+
+    def stated(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+@lru_cache(maxsize=64)
+def _read_sources(path: str, mtime: float) -> dict[str, SourceInfo] | ArticleError:
+    rows: dict[str, SourceInfo] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            if "file" not in (reader.fieldnames or []):
+                return ArticleError(path, "has no 'file' column (expected file,url,publisher,published)")
+            for row in reader:
+                name = (row.get("file") or "").strip()
+                when = (row.get("published") or "").strip()
+                if when and not parse_date(when):
+                    return ArticleError(path, f"unreadable date {when!r} for {name}", line=reader.line_num)
+                rows[name] = SourceInfo((row.get("url") or "").strip() or None,
+                                        (row.get("publisher") or "").strip() or None, parse_date(when))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        return ArticleError(path, f"could not be read ({e})")
+    return rows
+
+
+def source_info(path: str | os.PathLike) -> SourceInfo:
+    """The ``sources.csv`` row for an article file, looked up in the file's own folder."""
+    path = Path(path)
+    csv_path = path.parent / SOURCES_FILE
+    if not csv_path.is_file():
+        return SourceInfo()
+    rows = _read_sources(str(csv_path), csv_path.stat().st_mtime)
+    if isinstance(rows, ArticleError):
+        raise rows
+    return rows.get(path.name) or SourceInfo()
+
+
+def article_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The article files named by ``paths``, folders searched recursively, sorted.
+
+    Hidden files and folders, ``README*`` and ``sources.csv`` are skipped; a file named
+    explicitly is always included.
+    """
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            for f in path.rglob("*"):
+                parts = f.relative_to(path).parts
+                if (f.is_file() and f.suffix.lower() in FORMATS and not any(p.startswith(".") for p in parts)
+                        and not f.name.upper().startswith("README") and f.name != SOURCES_FILE):
+                    found.add(f)
+        else:
+            raise ArticleError(path, "no such file or folder")
+    return sorted(found)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if not data.strip():
+        raise ArticleError(source, "is empty" if not data else "contains only whitespace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ArticleError(source, "is UTF-16 encoded; re-save it as UTF-8")
+    if b"\x00" in data[:65536]:
+        raise ArticleError(source, "looks like a binary file, not text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        byte = data[e.start]
+        hint = " (Windows-1252 “smart quotes”?)" if 0x80 <= byte <= 0x9F else ""
+        raise ArticleError(source, f"is not UTF-8: byte 0x{byte:02x} at offset {e.start} cannot be decoded"
+                                   f"{hint}; re-save the file as UTF-8") from None
+
+
+def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Article | ArticleError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return [ArticleError(source, f"broken JSON at column {e.colno}: {e.msg}", line=e.lineno)]
+    except (ValueError, RecursionError) as e:
+        return [ArticleError(source, f"unreadable JSON ({type(e).__name__})")]
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        return [ArticleError(source, "the JSON list holds no records")]
+    results: list[Article | ArticleError] = []
+    for n, record in enumerate(records, start=1):
+        try:
+            results.append(parse_record(record, source_file=source, defaults=defaults))
+        except ArticleError as e:
+            where = f"record {n}: " if isinstance(data, list) else ""
+            results.append(ArticleError(source, where + e.reason))
+    return results
+
+
+def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Article | ArticleError]:
+    results: list[Article | ArticleError] = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            results.append(ArticleError(source, f"broken JSON at column {e.colno}: {e.msg}", line=n))
+            continue
+        except (ValueError, RecursionError) as e:
+            results.append(ArticleError(source, f"unreadable JSON ({type(e).__name__})", line=n))
+            continue
+        try:
+            results.append(parse_record(record, source_file=source, defaults=defaults))
+        except ArticleError as e:
+            results.append(ArticleError(source, e.reason, line=n))
+    return results or [ArticleError(source, "holds no JSON records")]
+
+
+def read_file(path: str | os.PathLike) -> list[Article | ArticleError]:
+    """The articles in one file (one per record for JSON lists and JSON Lines), or the errors
+    that kept them out; never raises. Metadata in a ``sources.csv`` beside the file wins."""
+    source = str(path)
+    try:
+        path = Path(path)
+        if not path.is_file():
+            raise ArticleError(source, "is a folder, not a file" if path.is_dir() else "no such file")
+        size = path.stat().st_size
+        limit = settings.MAX_ARTICLE_BYTES
+        if size > limit:
+            raise ArticleError(source, f"is {size:,} bytes, over the limit of {limit:,} "
+                                       f"(settings.MAX_ARTICLE_BYTES)")
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise ArticleError(source, f"is over the limit of {limit:,} bytes (settings.MAX_ARTICLE_BYTES)")
+        text = _decode(data, source)
+        stated = source_info(path).stated()
+        kind = FORMATS.get(path.suffix.lower(), "text")
+        if kind == "text" and re.match(r"\s*<(?:!doctype html|html)\b", text, re.I):
+            kind = "html"
+        if kind == "json":
+            return _read_json(text, source, stated)
+        if kind == "jsonl":
+            return _read_jsonl(text, source, stated)
+        parse = parse_html if kind == "html" else parse_text
+        return [parse(text, source_file=source, **stated)]  # type: ignore[arg-type]
+    except ArticleError as e:
+        return [e]
+    except Exception as e:  # last resort: the reader reports, it does not crash a batch
+        return [ArticleError(source, f"could not be read ({type(e).__name__}: {e})")]
+
+
+def read_articles(paths: Iterable[str | os.PathLike]) -> Iterator[Article | ArticleError]:
+    """Every article (or error) in the files and folders named by ``paths``, in file order."""
+    for path in article_files(paths):
+        yield from read_file(path)
