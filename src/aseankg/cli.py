@@ -143,3 +143,31 @@ def reason(store: str | None) -> None:
     finally:
         kg.close()
     click.echo(str(report))
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run.")
+def serve(store: str | None, host: str, port: int, time_limit: float) -> None:
+    """Serve the graph over HTTP (SPARQL at /sparql). An empty store is first built from the
+    bundled articles in data/articles."""
+    import waitress
+
+    from .ingest import build_articles
+    from .reading import article_files
+    from .web import create_app
+
+    kg = _open(store)
+    if not kg.article_records():
+        files = article_files([settings.ARTICLES_DIR])
+        click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
+        with click.progressbar(length=len(files), label="Building", file=sys.stderr) as bar:
+            report = build_articles(files, kg, progress=lambda _: bar.update(1))
+        click.echo(report.summary(), err=True)
+    click.echo(f"Serving {kg.location} on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    try:
+        waitress.serve(create_app(kg, time_limit=time_limit), host=host, port=port, threads=8)
+    finally:
+        kg.close()
