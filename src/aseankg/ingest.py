@@ -9,8 +9,8 @@ address, new text) replaces its old graph in the same transaction.
 >>> from aseankg.store import open_store
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     store = open_store(tmp + "/store")
-...     first = build_articles(["data/articles"], store)
-...     again = build_articles(["data/articles"], store)
+...     first = build_articles([settings.ARTICLES_DIR], store)
+...     again = build_articles([settings.ARTICLES_DIR], store)
 ...     store.close()
 >>> first.added, again.added, again.unchanged
 (5, 0, 5)

@@ -154,7 +154,7 @@ def article_graph(ex: Extraction) -> Graph:
 
     labels = {p.iri: p.label for p in ex.persons} | {m.iri: m.label for m in ex.meetings}
     for x in ex.participations:
-        node = URIRef(naming.derived_iri("participation", x.participant, x.meeting))
+        node = URIRef(naming.derived_iri("participation", x.participant, x.meeting, x.capacity))
         add((node, RDF.type, AKG.Participation))
         add((node, RDFS.label, Literal(f"{labels.get(x.participant, x.participant)} at "
                                        f"{labels.get(x.meeting, x.meeting)} ({x.capacity})")))

@@ -63,6 +63,8 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
         else:
             iri = naming.meeting_iri(rec.series_key, start=f"a{article.id[:12]}")
         meeting_iris[key] = iri
+    for key, rec in facts.meetings.items():
+        iri = meeting_iris[key]
         location = None
         if rec.place is not None:
             location = rec.place.iri
@@ -79,7 +81,8 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
             iri=iri, label=rec.label, kind=rec.meeting_class, series=naming.series_iri(rec.series_key),
             ordinal=rec.ordinal, start=rec.start, end=rec.end, location=location,
             host_country=rec.host.iri if rec.host else None, virtual=rec.virtual, upcoming=upcoming,
-            alt_labels=alt, evidence=rec.evidence))
+            alt_labels=alt, evidence=rec.evidence,
+            related_to=meeting_iris.get(rec.related_to) if rec.related_to else None))
         if series is None:
             ex.series_labels[naming.series_iri(rec.series_key)] = (rec.series_label, rec.meeting_class)
     ex.places = list(places.values())

@@ -337,9 +337,7 @@ class Discourse:
         self._chairmanships(v, people)
         self._partnerships(v, people)
         self._works(v, groups, referred)
-        for g in v.generic:
-            if g.number in ("related", "sideline") and groups:
-                pass
+        self._related(v)
         if keys:
             self.last_group = groups[0]  # the first group named is most often the sentence's subject
         if people:
@@ -355,6 +353,21 @@ class Discourse:
                 if noun[0] in naming.fold(self.facts.meetings[key].label).split():
                     return [key]
         return list(self.last_group)
+
+    def _related(self, v: SentenceView) -> None:
+        """"The 27th ARF, as part of the 53rd AMM and Related Meetings": the ARF is one of the AMM's
+        related meetings (``schema:superEvent``)."""
+        for m in re.finditer(r"\b(?:as part of|on the sidelines of|in the framework of|within the framework of)\b",
+                             v.text):
+            pos = m.start() + v.offset
+            before = [mm for mm in v.meetings if mm.end <= pos]
+            after = [mm for mm in v.meetings if mm.start >= m.end() + v.offset]
+            if before and after and self._gap(v, m.end() + v.offset, after[0].start) <= 2:
+                parent = self._meeting_key(after[0])
+                for mm in before:
+                    key = self._meeting_key(mm)
+                    if key != parent:
+                        self.facts.meetings[key].related_to = parent
 
     # -- mentions of reference entities ---------------------------------------------------------------
     def _entity_mentions(self, v: SentenceView) -> None:
@@ -475,8 +488,10 @@ class Discourse:
                 who = self._subjects(v, before) if before else \
                     ([p for p in people if p[0] >= cue.end][:1] if cue.first <= 2 else [])
                 meetings = self._after(v, spans, cue.end, 20)
-                if not meetings and any(0 <= self._gap(v, cue.end, g.start) <= 6 for g in generic):
-                    meetings = referred
+                near = [g for g in generic if 0 <= self._gap(v, cue.end, g.start) <= 6]
+                if near and (not meetings or not any(mm.start < near[0].start for g in spans for mm in g
+                                                     if mm.start >= cue.end)):
+                    meetings = referred  # "attended the plenary session, ... at the 46th Summit"
                 if not meetings and cue.value == "Speaker" and not flat:
                     meetings = referred or self.last_group  # "in his closing speech": the meeting spoken of
             country = getattr(cue, "country", None)

@@ -46,9 +46,12 @@ def find_works(text: str, offset: int, tokens: list[Token], entities: list[Match
             found.append(WorkMention(m.start(1) + offset, m.end(1) + offset, inner, kind))
             taken.update(i for i, t in enumerate(tokens) if m.start(1) + offset <= t.start < m.end(1) + offset)
     org_spans = {(e.first, e.last) for e in entities if e.kinds() & {"organization", "series", "level"}}
-    blocked = blocked | {i for e in entities if e.kinds() & {"place", "role"} for i in range(e.first, e.last + 1)}
+    blocked = blocked | {i for e in entities if "role" in e.kinds() for i in range(e.first, e.last + 1)}
+    # a venue ("Kuala Lumpur Convention Center") is not a convention; a place may start a name
+    venues = {i for e in entities if "place" in e.kinds() for i in range(e.first, e.last + 1)}
     for cue in lex.cues(tokens, "work"):
-        if not tokens[cue.first].text[:1].isupper() or cue.first in taken or cue.first in blocked:
+        if not tokens[cue.first].text[:1].isupper() or cue.first in taken or cue.first in blocked \
+                or cue.first in venues:
             continue
         first = cue.first
         k = first - 1
