@@ -83,19 +83,45 @@ def dump(store: str | None, fmt: str, output: str) -> None:
 @main.command()
 @click.argument("query")
 @store_option
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter, e.g. --param country=VNM or --param place=id:place/kuala-lumpur "
+                   "(repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
               default="table", show_default=True)
 @click.option("--no-inference", is_flag=True, help="Leave out the triples the reasoner derived.")
-def query(query: str, store: str | None, fmt: str, no_inference: bool) -> None:
-    """Run a SPARQL query (text, or a .rq file) and print its results."""
+def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_inference: bool) -> None:
+    """Run QUERY and print its results: a saved query's name (see `aseankg queries`), a .rq file,
+    or SPARQL text. Parameters are bound as values, never pasted into the query."""
+    from .queries import QueryHeaderError, QueryParam, QueryParamError, find_query, parse_query
     from .safety import QueryRefused, QuerySyntaxError
     from .store import StoreError
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).exists() else query
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
+        values[name.strip()] = value
+    try:
+        path = Path(query)
+        if query.endswith(".rq") and path.is_file():
+            saved = parse_query(path.read_text(encoding="utf-8"), name=path.stem, path=path)
+        else:
+            saved = find_query(query)
+        if saved is None:  # SPARQL text: parameters are IRIs (<…> or id:…) or plain strings
+            text = query
+            bindings = {name: _inline_param(QueryParam, name, value) for name, value in values.items()}
+            inference = not no_inference
+        else:
+            text = saved.text
+            bindings = saved.bindings(values)
+            inference = saved.inference and not no_inference
+    except (QueryHeaderError, QueryParamError) as exc:
+        raise click.ClickException(str(exc)) from exc
     kg = _open(store)
     try:
-        result = kg.query(text, inference=not no_inference)
-    except (QueryRefused, QuerySyntaxError, StoreError) as exc:
+        result = kg.query(text, bindings=bindings or None, inference=inference)
+    except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
@@ -103,6 +129,36 @@ def query(query: str, store: str | None, fmt: str, no_inference: bool) -> None:
         click.echo(format_table(result))
     else:
         click.echo(result.serialize(fmt).decode("utf-8"), nl=False)
+
+
+def _inline_param(param_class, name: str, value: str):
+    """A ``--param`` value for SPARQL text: an IRI when written ``<…>`` or ``prefix:…``, else a string."""
+    from .queries import QueryParamError
+    from .results import PREFIXES
+
+    kind = "iri" if value.startswith("<") or value.split(":", 1)[0] in PREFIXES else \
+        "http://www.w3.org/2001/XMLSchema#string"
+    try:
+        return param_class(name, kind, value).term(value)
+    except QueryParamError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+def queries() -> None:
+    """List the saved queries (queries/*.rq): name, title and parameters with their defaults."""
+    from .queries import QueryHeaderError, saved_queries
+
+    try:
+        found = saved_queries()
+    except QueryHeaderError as exc:
+        raise click.ClickException(str(exc)) from exc
+    width = max((len(q.name) for q in found), default=4)
+    for q in found:
+        click.echo(f"{q.name.ljust(width)}  {q.title}")
+        for p in q.params:
+            click.echo(f"{'':{width}}    --param {p.name}={p.default}  ({p.type_name}"
+                       f"{'; ' + p.description if p.description else ''})")
 
 
 def format_table(result) -> str:

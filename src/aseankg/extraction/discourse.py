@@ -488,10 +488,13 @@ class Discourse:
                 who = self._subjects(v, before) if before else \
                     ([p for p in people if p[0] >= cue.end][:1] if cue.first <= 2 else [])
                 meetings = self._after(v, spans, cue.end, 20)
-                near = [g for g in generic if 0 <= self._gap(v, cue.end, g.start) <= 6]
-                if near and (not meetings or not any(mm.start < near[0].start for g in spans for mm in g
-                                                     if mm.start >= cue.end)):
-                    meetings = referred  # "attended the plenary session, ... at the 46th Summit"
+                near = [g for g in generic if 0 <= self._gap(v, cue.end, g.start) <= 6
+                        and not any(0 <= self._gap(v, g.end, mm.start) <= 3 for mm in v.meetings)]
+                if near and referred and (not meetings or not any(
+                        mm.start < near[0].start for g in spans for mm in g if mm.start >= cue.end)):
+                    # "attended the plenary session, ... at the 46th Summit"; but "the opening
+                    # ceremony of the 58th AMM" is that meeting's
+                    meetings = referred
                 if not meetings and cue.value == "Speaker" and not flat:
                     meetings = referred or self.last_group  # "in his closing speech": the meeting spoken of
             country = getattr(cue, "country", None)

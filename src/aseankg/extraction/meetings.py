@@ -181,7 +181,7 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         series = next(e.entry for e in m.entries if e.kind == "series")
         if m.last + 1 in body_starts:
             continue  # "East Asia Summit Foreign Ministers' Meeting" was read as mechanism + body
-        before = {t.folded for t in tokens[max(0, m.first - 3):m.first]}
+        before = {t.folded for t in tokens[max(0, m.first - 4):m.first]}
         after = tokens[m.last + 1].folded if m.last + 1 < len(tokens) else ""
         if "head" in before or after in ("delegation", "delegations", "leader", "leaders", "heads"):
             continue  # "head of Vietnam ASEAN SOM": part of a title, not a meeting

@@ -1,0 +1,254 @@
+"""A store behind any SPARQL 1.1 server, over the standard protocols and the standard library only.
+
+Queries go over the SPARQL 1.1 Protocol, updates over SPARQL 1.1 Update, and article graphs are
+written with the Graph Store Protocol (one idempotent ``PUT`` per graph). Every query is checked
+by ``safety.check_query`` before it leaves the process.
+
+The update and Graph Store endpoints are derived from the query endpoint by the conventions of
+Oxigraph (``/query``, ``/update``, ``/store``) and Fuseki (``/ds/query`` or ``/ds/sparql``,
+``/ds/update``, ``/ds/data``), unless given explicitly:
+
+>>> derive_endpoints("http://127.0.0.1:7878/query")
+('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store')
+>>> derive_endpoints("http://localhost:3030/aseankg/sparql")[1:]
+('http://localhost:3030/aseankg/update', 'http://localhost:3030/aseankg/data')
+
+Union of named graphs: the embedded store answers queries over the union of all named graphs.
+A server started that way (``oxigraph serve --union-default-graph``, Fuseki's
+``tdb2:unionDefaultGraph true``) is detected and used as is; otherwise each query carries its
+dataset explicitly (``default-graph-uri``/``named-graph-uri`` parameters listing the graphs),
+which works everywhere but costs more with many graphs.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from . import settings
+from .results import QueryResult, from_oxigraph, graph_from_triples, ntriples_lines, to_oxigraph
+from .safety import bind_values, inspect_query
+from .store import (
+    ARTICLE_RECORDS_QUERY,
+    ArticleRecord,
+    QueryTimeout,
+    StoreError,
+    _iri,
+    article_records_from,
+    write_quads,
+)
+
+RESULTS_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+
+
+def derive_endpoints(query_url: str, update_url: str | None = None,
+                     gsp_url: str | None = None) -> tuple[str, str, str]:
+    """``(query, update, graph store)`` URLs from a query endpoint, explicit ones taking precedence.
+
+    A path ending in ``/query`` or ``/sparql`` at the root is Oxigraph's layout; below a dataset
+    path it is Fuseki's. A bare server URL is taken as Oxigraph's root, a dataset path as Fuseki's.
+    """
+    parts = urllib.parse.urlsplit(query_url)
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if last in ("query", "sparql"):
+        base = head
+    else:
+        base = path
+        path = f"{base}/query"
+    query = urllib.parse.urlunsplit(parts._replace(path=path))
+    if base:  # Fuseki: /dataset/query, /dataset/update, /dataset/data
+        update, store = f"{base}/update", f"{base}/data"
+    else:  # Oxigraph: /query, /update, /store
+        update, store = "/update", "/store"
+    return (query,
+            update_url or urllib.parse.urlunsplit(parts._replace(path=update, query="")),
+            gsp_url or urllib.parse.urlunsplit(parts._replace(path=store, query="")))
+
+
+class RemoteStore:
+    """The ``Store`` interface over a SPARQL 1.1 server.
+
+    ``union_default_graph``: ``True`` if the server's default graph is the union of its named
+    graphs, ``False`` if not, ``None`` to find out (once there is data to tell by).
+    ``timeout`` is the default time limit in seconds for each HTTP request.
+    """
+
+    def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
+                 union_default_graph: bool | None = None, timeout: float = 60.0) -> None:
+        self.query_url, self.update_url, self.gsp_url = derive_endpoints(query_url, update_url, gsp_url)
+        self.location = self.query_url
+        self.union_default_graph = union_default_graph
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r})"
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------ HTTP
+    def _request(self, url: str, *, method: str = "GET", data: bytes | None = None,
+                 headers: Mapping[str, str] | None = None, timeout: float | None = None,
+                 missing_ok: bool = False) -> bytes | None:
+        request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+        limit = self.timeout if timeout is None else timeout
+        try:
+            with urllib.request.urlopen(request, timeout=limit) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if missing_ok and error.code == 404:
+                return None
+            detail = error.read(500).decode("utf-8", "replace").strip()
+            raise StoreError(f"{method} {_shorten(url)} answered HTTP {error.code} {error.reason}"
+                             + (f": {detail}" if detail else "")) from None
+        except TimeoutError as error:
+            raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s") from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s") from error
+            raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error.reason}") from error
+        except OSError as error:
+            raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error}") from error
+
+    def _graph_url(self, iri: str) -> str:
+        return f"{self.gsp_url}?{urllib.parse.urlencode({'graph': str(iri)})}"
+
+    def _post_query(self, sparql: str, accept: str, *, dataset: list[str] | None = None,
+                    timeout: float | None = None):
+        """Send a query; returns pyoxigraph's parsed answer (solutions, boolean or triples)."""
+        fields = [("query", sparql)]
+        if dataset is not None:
+            fields += [("default-graph-uri", g) for g in dataset]
+            fields += [("named-graph-uri", g) for g in dataset]
+        body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(fields).encode(),
+                             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+                             timeout=timeout)
+        try:
+            if accept == NTRIPLES:
+                return ox.parse(body, ox.RdfFormat.N_TRIPLES)
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(f"{_shorten(self.query_url)} sent an answer that does not parse: {error}"
+                             ) from None
+
+    def _select(self, sparql: str) -> QueryResult:
+        """Run one of the library's own queries (over all named graphs via ``GRAPH``)."""
+        return from_oxigraph(self._post_query(sparql, RESULTS_JSON))
+
+    def _update(self, update: str) -> None:
+        self._request(self.update_url, method="POST", data=update.encode(),
+                      headers={"Content-Type": "application/sparql-update"})
+
+    # --------------------------------------------------------------------------------- writing
+    def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
+        """``PUT`` graph ``iri`` (Graph Store Protocol), then drop the graphs in ``replaces``.
+
+        The ``PUT`` replaces the graph in one request on the server, so it is atomic and
+        idempotent; the older versions are dropped afterwards, so a failure in between leaves
+        both versions rather than neither.
+        """
+        self.put_graph(iri, triples)
+        old = [_iri(g) for g in replaces if str(g) != str(iri)]
+        if old:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in old))
+
+    def put_graph(self, iri: str, graph: Graph | Iterable[tuple]) -> None:
+        """Replace the whole named graph ``iri`` (Graph Store Protocol ``PUT``)."""
+        _iri(iri)
+        body = "".join(ntriples_lines(graph)).encode()
+        self._request(self._graph_url(iri), method="PUT", data=body,
+                      headers={"Content-Type": NTRIPLES})
+
+    # --------------------------------------------------------------------------------- reading
+    def has_graph(self, iri: str) -> bool:
+        return bool(self._select(f"ASK {{ GRAPH {_iri(iri)} {{ ?s ?p ?o }} }}").boolean)
+
+    def graph(self, iri: str) -> Graph:
+        """A copy of named graph ``iri`` (Graph Store Protocol ``GET``; empty if there is none)."""
+        body = self._request(self._graph_url(iri), headers={"Accept": NTRIPLES}, missing_ok=True)
+        triples = ox.parse(body, ox.RdfFormat.N_TRIPLES) if body else ()
+        return graph_from_triples(triples, identifier=str(iri))
+
+    def union_graph(self, *, inference: bool = False) -> Graph:
+        """All triples of all named graphs as one rdflib graph, with or without inferences."""
+        keep = "" if inference else f"FILTER (?g != {_iri(settings.INFERENCE_GRAPH)})"
+        return graph_from_triples(self._post_query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }}", NTRIPLES))
+
+    def article_records(self) -> dict[str, ArticleRecord]:
+        return article_records_from(self._select(ARTICLE_RECORDS_QUERY).rows)
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of all named graphs, sorted."""
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return sorted(str(g) for (g,) in rows)
+
+    def _union_is_default(self) -> bool | None:
+        """Whether the server's default graph is the union of its named graphs (``None``: no data yet)."""
+        if self.union_default_graph is None:
+            sample = self._select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                                  "FILTER (isIRI(?s) && !isBlank(?o)) } LIMIT 1").rows
+            if not sample:
+                return None
+            s, p, o = (str(to_oxigraph(term)) for term in sample[0])
+            self.union_default_graph = bool(self._select(f"ASK {{ {s} {p} {o} }}").boolean)
+        return self.union_default_graph
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, inference: bool = True,
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Run a read-only SPARQL query (checked by ``safety.check_query`` before it is sent).
+
+        Same meaning as ``EmbeddedStore.query``: the default graph is the union of the named
+        graphs, ``inference=False`` leaves out the inference graph, bindings are sent as a
+        ``VALUES`` block with the terms serialised as in N-Triples.
+        """
+        info = inspect_query(sparql)  # cached by text; the VALUES block adds only serialised terms
+        text = bind_values(sparql, bindings) if bindings else sparql
+        dataset = None
+        if not info.has_dataset:
+            if not inference:
+                dataset = [g for g in self.named_graphs() if g != settings.INFERENCE_GRAPH]
+            elif self._union_is_default() is False:
+                dataset = self.named_graphs()
+        accept = NTRIPLES if info.kind == "graph" else RESULTS_JSON
+        answer = self._post_query(text, accept, dataset=dataset, timeout=timeout)
+        if info.kind == "graph":
+            triples = list(answer)
+            truncated = max_rows is not None and len(triples) > max_rows
+            graph = graph_from_triples(triples[:max_rows] if truncated else triples)
+            return QueryResult("graph", graph=graph, truncated=truncated)
+        return from_oxigraph(answer, max_rows=max_rows)
+
+    def dump(self, out: BinaryIO, format: str = "nquads") -> int:
+        """Write every quad of every named graph to ``out`` (``nquads`` or ``trig``), sorted."""
+        body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(
+            {"query": "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON})
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        quads = (ox.Quad(row[0], row[1], row[2], row[3]) for row in solutions)
+        return write_quads(quads, out, format)
+
+    def triple_count(self) -> int:
+        """The number of quads in all named graphs."""
+        rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return int(rows[0][0]) if rows else 0
+
+    def close(self) -> None:
+        """Nothing to release: every request opens and closes its own connection."""
+
+
+
+def _shorten(url: str, limit: int = 200) -> str:
+    return url if len(url) <= limit else url[:limit] + "…"

@@ -1,0 +1,279 @@
+"""Query results as rdflib terms, and the cheap conversions between rdflib and pyoxigraph terms.
+
+The store evaluates SPARQL with Oxigraph; everything it hands back is an rdflib term, a plain
+Python value or an rdflib ``Graph``.
+
+>>> from rdflib import Literal, URIRef
+>>> to_rdflib(to_oxigraph(Literal("Hà Nội", lang="vi")))
+rdflib.term.Literal('Hà Nội', lang='vi')
+>>> result = QueryResult("select", ["city"], [(URIRef("https://w3id.org/aseankg/id/place/ha-noi"),)])
+>>> result.dicts()
+[{'city': 'https://w3id.org/aseankg/id/place/ha-noi'}]
+>>> result.serialize("csv")
+b'city\\r\\nhttps://w3id.org/aseankg/id/place/ha-noi\\r\\n'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Prefixes written into Turtle and TriG output.
+PREFIXES = {
+    "akg": "https://w3id.org/aseankg/ontology#",
+    "id": "https://w3id.org/aseankg/id/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+# --------------------------------------------------------------------------------------------- terms
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib term; raises ``ValueError`` for an invalid IRI.
+
+    >>> str(to_oxigraph(Literal(3)))
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term) -> Node:
+    """The rdflib term for a pyoxigraph term. ``xsd:string`` literals become plain literals."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not supported as an rdflib term: {term!r}")
+
+
+class TermCache:
+    """Converts many terms both ways, creating each distinct IRI object once (IRIs repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._to_ox: dict[Node, object] = {}
+        self._to_rdflib: dict[object, Node] = {}
+
+    def ox(self, term: Node):
+        found = self._to_ox.get(term)
+        if found is None:
+            found = self._to_ox[term] = to_oxigraph(term)
+        return found
+
+    def rdflib(self, term) -> Node:
+        found = self._to_rdflib.get(term)
+        if found is None:
+            found = self._to_rdflib[term] = to_rdflib(term)
+        return found
+
+
+def triple_to_quad(triple: tuple[Node, Node, Node], graph: str | None = None,
+                   cache: TermCache | None = None) -> ox.Quad:
+    """A pyoxigraph ``Quad`` in named graph ``graph`` (the default graph if ``None``)."""
+    convert = cache.ox if cache else to_oxigraph
+    s, p, o = triple
+    g = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    return ox.Quad(convert(s), convert(p), convert(o), g)
+
+
+def quad_to_triple(quad, cache: TermCache | None = None) -> tuple[Node, Node, Node]:
+    """The rdflib triple of a pyoxigraph ``Quad`` or ``Triple`` (its graph name is dropped)."""
+    convert = cache.rdflib if cache else to_rdflib
+    return convert(quad.subject), convert(quad.predicate), convert(quad.object)
+
+
+def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[str]:
+    """N-Triples lines (with the final newline) for rdflib triples; each IRI is checked."""
+    cache = TermCache()
+    for s, p, o in triples:
+        yield f"{cache.ox(s)} {cache.ox(p)} {cache.ox(o)} .\n"
+
+
+def graph_from_triples(triples: Iterable, identifier: str | None = None) -> Graph:
+    """An rdflib ``Graph`` from pyoxigraph triples or quads."""
+    graph = Graph(identifier=URIRef(identifier) if identifier else None)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=False)
+    cache = TermCache()
+    add = graph.add
+    for t in triples:
+        add(quad_to_triple(t, cache))
+    return graph
+
+
+def python_value(term: Node | None) -> object:
+    """A plain Python value: ``str`` for IRIs and blank nodes, the literal's Python value, or ``None``."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+# ------------------------------------------------------------------------------------------- results
+
+SELECT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+                 "jsonld": "json-ld", "json-ld": "json-ld", "xml": "xml", "rdfxml": "xml",
+                 "nquads": "nquads", "n-quads": "nquads"}
+
+
+@dataclass
+class QueryResult:
+    """The answer to one query.
+
+    ``kind`` is ``"select"`` (``variables`` and ``rows``), ``"ask"`` (``boolean``) or ``"graph"``
+    for CONSTRUCT and DESCRIBE (``graph``). Rows are tuples of rdflib terms in the order of
+    ``variables``, ``None`` where a variable is unbound. ``truncated`` is set when the result was
+    cut at the caller's row limit.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    truncated: bool = False
+
+    def __iter__(self) -> Iterator:
+        if self.kind == "graph":
+            return iter(self.graph if self.graph is not None else ())
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        if self.kind == "graph":
+            return len(self.graph) if self.graph is not None else 0
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.kind == "ask" else len(self) > 0
+
+    def dicts(self) -> list[dict[str, object]]:
+        """Rows as dicts of plain Python values (``subject``/``predicate``/``object`` for graphs).
+
+        >>> QueryResult("select", ["n"], [(Literal(3),), (None,)]).dicts()
+        [{'n': 3}, {'n': None}]
+        """
+        if self.kind == "ask":
+            return [{"boolean": bool(self.boolean)}]
+        if self.kind == "graph":
+            return [{"subject": python_value(s), "predicate": python_value(p), "object": python_value(o)}
+                    for s, p, o in sorted(self.graph or ())]
+        return [dict(zip(self.variables, map(python_value, row), strict=True)) for row in self.rows]
+
+    def serialize(self, format: str = "json") -> bytes:
+        """The result in a standard format.
+
+        SELECT and ASK: ``json``, ``xml``, ``csv``, ``tsv`` (the SPARQL 1.1 result formats).
+        Graphs: ``turtle``, ``nt``, ``jsonld``, ``xml`` (RDF/XML), ``nquads``.
+
+        >>> print(QueryResult("ask", boolean=True).serialize("json").decode())
+        {"head": {}, "boolean": true}
+        """
+        fmt = format.lower()
+        if self.kind == "graph":
+            if fmt not in GRAPH_FORMATS:
+                raise ValueError(f"unknown graph format {format!r}; use one of {sorted(set(GRAPH_FORMATS))}")
+            fmt = GRAPH_FORMATS[fmt]
+            graph = self.graph if self.graph is not None else Graph()
+            if fmt in ("nt", "nquads"):  # sorted, so equal graphs give equal bytes
+                return "".join(sorted(ntriples_lines(graph))).encode()
+            return graph.serialize(format=fmt, encoding="utf-8")
+        if fmt not in SELECT_FORMATS:
+            raise ValueError(f"unknown result format {format!r}; use one of {sorted(SELECT_FORMATS)}")
+        document = json.dumps(self._json(), ensure_ascii=False).encode()
+        if fmt == "json":
+            return document
+        parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=SELECT_FORMATS[fmt])
+
+    def _json(self) -> dict:
+        if self.kind == "ask":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        bindings = []
+        for row in self.rows:
+            binding = {}
+            for name, term in zip(self.variables, row, strict=True):
+                if term is not None:
+                    binding[name] = _json_term(term)
+            bindings.append(binding)
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    value = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        value["datatype"] = str(term.datatype)
+    return value
+
+
+def from_oxigraph(answer, *, max_rows: int | None = None, check=None) -> QueryResult:
+    """A ``QueryResult`` from what pyoxigraph's ``query`` or ``parse_query_results`` returned.
+
+    ``check`` is called every 1,000 rows (the store passes its time-limit check);
+    ``max_rows`` cuts a SELECT or graph result and sets ``truncated``.
+    """
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    cache = TermCache()
+    convert = cache.rdflib
+    truncated = False
+    if isinstance(answer, ox.QueryTriples):
+        graph = graph_from_triples(())
+        for n, triple in enumerate(answer):
+            if max_rows is not None and n >= max_rows:
+                truncated = True
+                break
+            if check and n % 1000 == 999:
+                check()
+            graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+        return QueryResult("graph", graph=graph, truncated=truncated)
+    variables = [v.value for v in answer.variables]
+    width = range(len(variables))
+    rows = []
+    for n, solution in enumerate(answer):
+        if max_rows is not None and n >= max_rows:
+            truncated = True
+            break
+        if check and n % 1000 == 999:
+            check()
+        rows.append(tuple(None if (t := solution[i]) is None else convert(t) for i in width))
+    return QueryResult("select", variables, rows, truncated=truncated)

@@ -1,0 +1,384 @@
+"""The store: where article graphs, reference data, the ontology and inferences live.
+
+Every article is its own named graph, named by the article IRI; other named graphs hold the
+gazetteer (``settings.REFERENCE_GRAPH``), the ontology (``settings.ONTOLOGY_GRAPH``) and the
+reasoner's output (``settings.INFERENCE_GRAPH``). Queries see the union of all named graphs and
+can address one graph with ``GRAPH``.
+
+Two implementations share the ``Store`` interface: ``EmbeddedStore`` (pyoxigraph on disk, the
+default, no server) and ``remote.RemoteStore`` (any SPARQL 1.1 store over the standard
+protocols). ``open_store`` picks one from a location string.
+
+>>> from rdflib import Literal, URIRef
+>>> from rdflib.namespace import RDFS
+>>> store = EmbeddedStore(None)  # in memory; open_store("folder") keeps it on disk
+>>> article = "https://w3id.org/aseankg/id/article/0123456789abcdef"
+>>> vnm = URIRef("https://w3id.org/aseankg/id/country/VNM")
+>>> store.write_article(article, [(vnm, RDFS.label, Literal("Viet Nam", lang="en"))])
+>>> label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+>>> store.query(f"SELECT ?name WHERE {{ ?c {label} ?name }}", bindings={"c": vnm}).dicts()
+[{'name': 'Viet Nam'}]
+>>> store.query("ASK { GRAPH ?g { ?c ?p ?o } }", bindings={"g": URIRef(article), "c": vnm}).boolean
+True
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
+
+from . import settings
+from .results import PREFIXES, QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
+from .safety import QuerySyntaxError, bind_values, inspect_query
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked (unreachable, locked, not writable, ...)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time limit."""
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the store knows about an ingested article, read from the article graph itself."""
+
+    iri: str
+    content_hash: str | None
+    source_file: str | None
+    url: str | None
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the rest of the project uses; ``EmbeddedStore`` and ``RemoteStore`` implement it."""
+
+    location: str
+
+    def article_records(self) -> dict[str, ArticleRecord]:
+        """Every article graph's own ``akg:contentHash``, ``akg:sourceFile`` and ``schema:url``."""
+
+    def has_graph(self, iri: str) -> bool:
+        """True if named graph ``iri`` exists (holds at least one triple)."""
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of all named graphs, sorted."""
+
+    def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
+        """Replace article graph ``iri`` by ``triples`` (rdflib terms) and drop the graphs in
+        ``replaces`` (older versions of the article)."""
+
+    def put_graph(self, iri: str, graph: Graph) -> None:
+        """Replace a whole named graph (reference data, ontology, inferences)."""
+
+    def graph(self, iri: str) -> Graph:
+        """A copy of one named graph (empty if there is none)."""
+
+    def union_graph(self, *, inference: bool = False) -> Graph:
+        """All triples of all named graphs as one graph, with or without the inference graph."""
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, inference: bool = True,
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Run a read-only query over the union of named graphs (after ``safety.check_query``)."""
+
+    def dump(self, out: BinaryIO, format: str = "nquads") -> int:
+        """Write all quads, sorted, as ``nquads`` or ``trig``; returns the quad count."""
+
+    def triple_count(self) -> int:
+        """The number of quads in all named graphs."""
+
+    def close(self) -> None:
+        """Release the store; it cannot be used afterwards."""
+
+
+#: One row per article graph: the graph's own description of its article.
+ARTICLE_RECORDS_QUERY = """
+SELECT ?g ?hash ?file ?url WHERE {
+  GRAPH ?g {
+    ?g a <https://w3id.org/aseankg/ontology#Article> .
+    OPTIONAL { ?g <https://w3id.org/aseankg/ontology#contentHash> ?hash }
+    OPTIONAL { ?g <https://w3id.org/aseankg/ontology#sourceFile> ?file }
+    OPTIONAL { ?g ?urlProperty ?url
+               FILTER (?urlProperty IN (<https://schema.org/url>, <http://schema.org/url>)) }
+  }
+}"""
+
+
+def article_records_from(rows: Iterable[tuple]) -> dict[str, ArticleRecord]:
+    """``ArticleRecord``s from rows of ``ARTICLE_RECORDS_QUERY`` (first value wins, in sorted order)."""
+    records: dict[str, ArticleRecord] = {}
+    def key(row: tuple) -> tuple[str, ...]:
+        return tuple("" if term is None else str(term) for term in row)
+
+    for g, content, file, url in sorted(rows, key=key):
+        iri = str(g)
+        if iri not in records:
+            records[iri] = ArticleRecord(iri, _text(content), _text(file), _text(url))
+    return records
+
+
+def _text(term) -> str | None:
+    return None if term is None else str(term)
+
+
+def _data(verb: str, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """``INSERT DATA`` / ``DELETE DATA`` for quads of one graph, sorted (an empty block is valid)."""
+    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
+    return f"{verb} DATA {{ GRAPH {graph} {{\n{''.join(lines)}}} }}"
+
+
+def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    return _data("INSERT", graph, quads)
+
+
+def _iri(iri: str) -> str:
+    """``<iri>`` checked as an absolute IRI (raises ``ValueError``), for SPARQL text."""
+    return str(ox.NamedNode(str(iri)))
+
+
+class EmbeddedStore:
+    """A pyoxigraph store persisted in a folder (created if missing), or in memory if ``path`` is None.
+
+    Each article write is one transaction: a crash leaves the store as it was before that article.
+    One process at a time may open a folder for writing; ``read_only=True`` opens it for reading.
+    """
+
+    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False) -> None:
+        self.location = ":memory:" if path is None else str(path)
+        self.read_only = read_only
+        if path is None:  # nothing on disk: for tests and throw-away notebooks
+            self._db = ox.Store()
+            return
+        folder = Path(path)
+        try:
+            if read_only:
+                self._db: ox.Store | None = ox.Store.read_only(str(folder))
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                self._db = ox.Store(str(folder))
+        except OSError as error:
+            hint = ("another process may have it open; close it, or open the store read-only"
+                    if "lock" in str(error).lower() else "check that the folder exists and is writable")
+            raise StoreError(f"cannot open the store at {folder}: {error} ({hint})") from error
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({self.location!r})"
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def db(self) -> ox.Store:
+        """The underlying ``pyoxigraph.Store``."""
+        if self._db is None:
+            raise StoreError(f"the store at {self.location} is closed")
+        return self._db
+
+    # ---------------------------------------------------------------------------------- writing
+    def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
+        """Replace graph ``iri`` by ``triples`` and drop the graphs in ``replaces``, in one transaction."""
+        name = ox.NamedNode(str(iri))
+        cache = TermCache()
+        quads = [triple_to_quad(t, name.value, cache) for t in triples]
+        drops = [g for g in {ox.NamedNode(str(old)) for old in replaces} | {name}
+                 if self.db.contains_named_graph(g)]
+        if drops:
+            self._update(" ;\n".join([f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
+                                     + [_insert_data(name, quads)]))
+        else:  # a new article: one transaction that only adds, far quicker than an update
+            self._extend(quads)
+
+    def put_graph(self, iri: str, graph: Graph) -> None:
+        """Replace the whole named graph ``iri`` by ``graph``, in one transaction.
+
+        Only the difference is written when neither version has blank nodes, so re-writing a large
+        graph that changed little (the inference graph) is quick.
+        """
+        name = ox.NamedNode(str(iri))
+        cache = TermCache()
+        new = {triple_to_quad(t, name.value, cache) for t in graph}
+        old = set(self.db.quads_for_pattern(None, None, None, name))
+        if not old:
+            self._extend(new)
+            return
+        if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in old | new):
+            self._update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(name, new)}")
+            return
+        removed, added = old - new, new - old
+        if not removed:
+            self._extend(added)
+        elif not new:
+            self._update(f"DROP SILENT GRAPH {name}")
+        else:
+            self._update(f"{_data('DELETE', name, removed)} ;\n{_insert_data(name, added)}")
+
+    def _extend(self, quads: Iterable[ox.Quad]) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        quads = list(quads)
+        if not quads:
+            return
+        try:
+            self.db.extend(quads)
+        except OSError as error:
+            raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+
+    def _update(self, update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        try:
+            self.db.update(update)
+        except OSError as error:
+            raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+
+    # ---------------------------------------------------------------------------------- reading
+    def has_graph(self, iri: str) -> bool:
+        return self.db.contains_named_graph(ox.NamedNode(str(iri)))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.db.named_graphs())
+
+    def graph(self, iri: str) -> Graph:
+        """A copy of named graph ``iri`` (empty if there is none)."""
+        return graph_from_triples(self.db.quads_for_pattern(None, None, None, ox.NamedNode(str(iri))),
+                                  identifier=str(iri))
+
+    def union_graph(self, *, inference: bool = False) -> Graph:
+        """All triples of all graphs as one rdflib graph, with or without the inference graph."""
+        graph = graph_from_triples(())
+        cache = TermCache()
+        add = graph.add
+        skip = None if inference else ox.NamedNode(settings.INFERENCE_GRAPH)
+        convert = cache.rdflib
+        for quad in self.db:
+            if quad.graph_name != skip:
+                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        return graph
+
+    def article_records(self) -> dict[str, ArticleRecord]:
+        answer = from_oxigraph(self.db.query(ARTICLE_RECORDS_QUERY))
+        return article_records_from(answer.rows)
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, inference: bool = True,
+              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+        """Run a read-only SPARQL query (checked by ``safety.check_query`` first).
+
+        The default graph is the union of all named graphs; ``inference=False`` leaves out the
+        inference graph. A query with its own ``FROM``/``FROM NAMED`` gets exactly that dataset.
+        ``bindings`` bind variables to rdflib terms (``safety.bind_values``). ``timeout`` (seconds)
+        is checked while results stream; ``max_rows`` cuts the result and sets ``truncated``.
+        """
+        info = inspect_query(sparql)  # cached by text; the VALUES block adds only serialised terms
+        text = bind_values(sparql, bindings) if bindings else sparql
+        options: dict = {}
+        if not info.has_dataset:
+            if inference:
+                options["use_default_graph_as_union"] = True
+            else:
+                inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
+                graphs = [g for g in self.db.named_graphs() if g != inferred]
+                options["default_graph"] = graphs
+                options["named_graphs"] = graphs
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def check() -> None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit")
+
+        try:
+            answer = self.db.query(text, **options)
+            check()
+            return from_oxigraph(answer, max_rows=max_rows, check=check)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+        except OSError as error:
+            raise StoreError(f"querying the store at {self.location} failed: {error}") from error
+
+    def dump(self, out: BinaryIO, format: str = "nquads") -> int:
+        """Write every quad to ``out`` (``nquads`` or ``trig``), sorted; returns the quad count."""
+        return write_quads(self.db, out, format)
+
+    def triple_count(self) -> int:
+        """The number of quads in all graphs."""
+        return len(self.db)
+
+    def close(self) -> None:
+        if self._db is not None:
+            if not self.read_only:
+                self._db.flush()
+            self._db = None
+
+
+# ------------------------------------------------------------------------------------------- dumps
+
+DUMP_FORMATS = {"nquads": "nquads", "nq": "nquads", "n-quads": "nquads", "trig": "trig"}
+
+
+def write_quads(quads: Iterable, out: BinaryIO, format: str = "nquads") -> int:
+    """Write pyoxigraph quads to ``out``, deterministically: blank nodes get canonical labels
+    (RDFC-1.0) and quads are sorted, so equal content gives equal bytes. Returns the quad count."""
+    fmt = DUMP_FORMATS.get(format.lower())
+    if fmt is None:
+        raise ValueError(f"unknown dump format {format!r}; use nquads or trig")
+    quads = list(quads)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    if fmt == "nquads":
+        lines = sorted(f"{q} .\n" for q in quads)
+        out.write("".join(lines).encode())
+    else:
+        quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+        ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    return len(quads)
+
+
+def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = None) -> int:
+    """Dump ``store`` to ``path`` through a temporary file renamed into place; returns the quad count.
+
+    The format follows the suffix (``.trig``, else N-Quads) unless ``format`` is given.
+    """
+    path = Path(path)
+    fmt = format or ("trig" if path.suffix.lower() == ".trig" else "nquads")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as out:
+            count = store.dump(out, fmt)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return count
+
+
+# -------------------------------------------------------------------------------------------- open
+
+def open_store(location: str | os.PathLike | None = None, *, update_url: str | None = None,
+               gsp_url: str | None = None, read_only: bool = False) -> Store:
+    """The store at ``location``: ``None`` means ``settings.store_location()``; an ``http(s)://``
+    URL is a remote SPARQL store's query endpoint (``remote.RemoteStore``, with optional explicit
+    update and Graph Store endpoints); anything else is a folder for an ``EmbeddedStore``."""
+    where = settings.store_location(location)
+    if where.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(where, update_url=update_url, gsp_url=gsp_url)
+    if update_url or gsp_url:
+        raise ValueError("update_url and gsp_url apply to a remote store (an http(s):// location)")
+    return EmbeddedStore(where, read_only=read_only)
+

@@ -1,0 +1,206 @@
+"""Shared fixtures: synthetic article graphs in the project vocabulary, a tiny ontology, and a real
+``oxigraph serve`` on 127.0.0.1 for the remote-store tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from aseankg import naming
+
+AKG = Namespace("https://w3id.org/aseankg/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+#: The axioms behind akg:attended / akg:chaired, as in ontology/aseankg.ttl, small enough for tests.
+TINY_ONTOLOGY = """
+@prefix akg: <https://w3id.org/aseankg/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+akg:Summit rdfs:subClassOf akg:Meeting .
+akg:MinisterialMeeting rdfs:subClassOf akg:Meeting .
+akg:participant a owl:ObjectProperty .
+akg:meeting a owl:ObjectProperty .
+akg:capacity a owl:ObjectProperty .
+akg:chairingSelf a owl:ObjectProperty .
+akg:ChairingParticipation rdfs:subClassOf akg:Participation ,
+    [ a owl:Restriction ; owl:onProperty akg:chairingSelf ; owl:hasSelf true ] .
+[ a owl:Class ; owl:unionOf (
+    [ a owl:Restriction ; owl:onProperty akg:capacity ; owl:hasValue akg:Chair ]
+    [ a owl:Restriction ; owl:onProperty akg:capacity ; owl:hasValue akg:CoChair ] ) ]
+  rdfs:subClassOf akg:ChairingParticipation .
+akg:attended a owl:ObjectProperty ;
+    owl:propertyChainAxiom ( [ owl:inverseOf akg:participant ] akg:meeting ) .
+akg:chaired a owl:ObjectProperty ; rdfs:subPropertyOf akg:attended ;
+    owl:propertyChainAxiom ( [ owl:inverseOf akg:participant ] akg:chairingSelf akg:meeting ) .
+"""
+
+_COUNTRIES = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM", "TLS"]
+_SERIES = ["amm", "asean-summit", "asean-som", "eas-fmm", "arf"]
+_ROLES = ["foreign-minister", "deputy-foreign-minister", "head-of-som-delegation", "ambassador"]
+_CAPACITIES = ["Chair", "CoChair", "HeadOfDelegation", "Delegate", "Speaker"]
+
+
+def synthetic_article(i: int, *, people: int = 400, meetings: int = 120) -> tuple[str, list[tuple]]:
+    """Article number ``i`` as (graph IRI, triples): a realistic article graph of about 60 triples
+    (article metadata, a meeting, participations with evidence, people, posts and mentions) whose
+    entities are shared with other articles, as in a real corpus."""
+    digest = hashlib.sha256(f"article {i}".encode()).hexdigest()
+    article = URIRef(naming.article_iri(digest))
+    triples: list[tuple] = [
+        (article, RDF.type, AKG.Article),
+        (article, SCHEMA.headline, Literal(f"ASEAN ministers meet, report {i}")),
+        (article, SCHEMA.url, URIRef(f"https://example.org/news/{i}")),
+        (article, SCHEMA.datePublished, Literal(f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                                                datatype=XSD_DATE)),
+        (article, SCHEMA.publisher, Literal("Example News Agency")),
+        (article, AKG.contentHash, Literal(digest)),
+        (article, AKG.sourceFile, Literal(f"{i:04d}_{digest[:16]}.txt")),
+    ]
+    series = _SERIES[i % len(_SERIES)]
+    ordinal = 40 + (i * 7) % meetings
+    meeting = URIRef(naming.meeting_iri(series, ordinal=ordinal))
+    host = _COUNTRIES[ordinal % len(_COUNTRIES)]
+    triples += [
+        (meeting, RDF.type, AKG.Summit if series == "asean-summit" else AKG.MinisterialMeeting),
+        (meeting, RDFS.label, Literal(f"{ordinal}th {series.upper()}", lang="en")),
+        (meeting, AKG.inSeries, URIRef(naming.series_iri(series))),
+        (meeting, AKG.ordinal, Literal(ordinal)),
+        (meeting, SCHEMA.startDate, Literal(f"{1967 + ordinal % 58}-07-08", datatype=XSD_DATE)),
+        (meeting, AKG.hostCountry, URIRef(naming.country_iri(host))),
+    ]
+    for k in range(3):
+        n = (i * 13 + k * 101) % people
+        person = URIRef(naming.person_iri(f"Official Number {n}"))
+        country = _COUNTRIES[n % len(_COUNTRIES)]
+        post = URIRef(naming.post_iri(country, _ROLES[n % len(_ROLES)]))
+        part = URIRef(naming.derived_iri("participation", str(person), str(meeting)))
+        mention = URIRef(naming.derived_iri("mention", str(article), str(k)))
+        sentence = f"Official Number {n} of {country} attended the {ordinal}th meeting."
+        capacity = _CAPACITIES[0] if k == 0 and i % 3 == 0 else _CAPACITIES[1 + (n + k) % 4]
+        triples += [
+            (person, RDF.type, AKG.Person),
+            (person, RDFS.label, Literal(f"Official Number {n}")),
+            (person, ORG.holds, post),
+            (person, AKG.nationality, URIRef(naming.country_iri(country))),
+            (post, RDF.type, ORG.Post),
+            (post, ORG.postIn, URIRef(naming.country_iri(country))),
+            (post, ORG.role, URIRef(naming.role_iri(_ROLES[n % len(_ROLES)]))),
+            (part, RDF.type, AKG.Participation),
+            (part, AKG.participant, person),
+            (part, AKG.meeting, meeting),
+            (part, AKG.capacity, AKG[capacity]),
+            (part, AKG.represents, URIRef(naming.country_iri(country))),
+            (part, PROV.wasDerivedFrom, mention),
+            (mention, RDF.type, AKG.Mention),
+            (mention, AKG.refersTo, person),
+            (mention, AKG.text, Literal(f"Official Number {n}")),
+            (mention, AKG.sentence, Literal(sentence)),
+            (mention, AKG.start, Literal(100 * k)),
+            (mention, AKG.end, Literal(100 * k + 18)),
+        ]
+    return str(article), triples
+
+
+@pytest.fixture
+def tiny_ontology():
+    from rdflib import Graph
+
+    return Graph().parse(data=TINY_ONTOLOGY, format="turtle")
+
+
+# --------------------------------------------------------------------------- a real Oxigraph server
+
+#: The ``oxigraph`` server binary of the PyPI package ``oxigraph``: next to this Python, else on PATH.
+OXIGRAPH = Path(os.environ.get("OXIGRAPH_BIN") or (Path(sys.executable).parent / "oxigraph"))
+if not OXIGRAPH.exists() and shutil.which("oxigraph"):
+    OXIGRAPH = Path(shutil.which("oxigraph"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+    """Start ``oxigraph serve`` on a free loopback port; returns the process and its query URL."""
+    if not OXIGRAPH.exists():
+        pytest.skip(f"no oxigraph server binary at {OXIGRAPH}")
+    port = free_port()
+    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location),
+                                "--bind", f"127.0.0.1:{port}", *extra],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited: {process.stderr.read().decode()}")
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+            return process, url
+        except OSError:
+            time.sleep(0.05)
+    stop_process(process)
+    raise RuntimeError("oxigraph serve did not answer within 20 s")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a process this test session started, by its own pid."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stderr:
+        process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server (default graph NOT the union: the portable, explicit-dataset path)."""
+    process, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    try:
+        yield url
+    finally:
+        stop_process(process)
+
+
+@pytest.fixture
+def oxigraph_factory(tmp_path):
+    """Start extra Oxigraph servers (``factory(*flags) -> query URL``); all stopped at teardown."""
+    started: list[subprocess.Popen] = []
+
+    def factory(*extra: str) -> str:
+        location = tmp_path / f"oxigraph-{len(started)}"
+        process, url = start_oxigraph(location, *extra)
+        started.append(process)
+        return url
+
+    try:
+        yield factory
+    finally:
+        for process in started:
+            stop_process(process)
+
+
+@pytest.fixture
+def make_article():
+    """``make_article(i) -> (graph IRI, triples)``: see ``synthetic_article``."""
+    return synthetic_article

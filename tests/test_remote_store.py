@@ -1,0 +1,166 @@
+"""The remote store against a real ``oxigraph serve`` on 127.0.0.1: the same answers as the
+embedded store for the same data, Graph Store writes, clear errors, and the safety rules."""
+
+from __future__ import annotations
+
+import io
+import socket
+import uuid
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from aseankg import settings
+from aseankg.remote import RemoteStore, derive_endpoints
+from aseankg.safety import QueryRefused
+from aseankg.store import EmbeddedStore, StoreError
+
+AKG = Namespace("https://w3id.org/aseankg/ontology#")
+
+QUERIES = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?person ?label WHERE { ?part <https://w3id.org/aseankg/ontology#participant> ?person . "
+    "?person <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?person ?label",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT DISTINCT ?m WHERE { ?m <https://w3id.org/aseankg/ontology#hostCountry> ?c } ORDER BY ?m",
+    "ASK { ?p <https://w3id.org/aseankg/ontology#chaired> ?m }",
+]
+
+
+def fill(store, make_article, n: int = 6) -> list[str]:
+    iris = []
+    for i in range(n):
+        iri, triples = make_article(i)
+        store.write_article(iri, triples)
+        iris.append(iri)
+    inferred = Graph()
+    inferred.add((URIRef("https://w3id.org/aseankg/id/person/x"), AKG.chaired,
+                  URIRef("https://w3id.org/aseankg/id/meeting/amm-58")))
+    store.put_graph(settings.INFERENCE_GRAPH, inferred)
+    return iris
+
+
+@pytest.fixture
+def remote(oxigraph_server):
+    store = RemoteStore(oxigraph_server)
+    # the session server is shared: start each test from an empty dataset
+    store._update("DROP ALL")
+    return store
+
+
+@pytest.fixture
+def embedded(tmp_path):
+    with EmbeddedStore(tmp_path / "kg") as db:
+        yield db
+
+
+def answers(store, query: str, **options):
+    result = store.query(query, **options)
+    return result.kind, result.variables, result.rows, result.boolean
+
+
+def test_endpoint_conventions():
+    assert derive_endpoints("http://h:7878/query") == ("http://h:7878/query", "http://h:7878/update",
+                                                       "http://h:7878/store")
+    assert derive_endpoints("http://h:7878") == ("http://h:7878/query", "http://h:7878/update",
+                                                 "http://h:7878/store")
+    assert derive_endpoints("http://h:3030/ds/query") == (
+        "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")
+    assert derive_endpoints("https://h/fuseki/kg/sparql")[1:] == ("https://h/fuseki/kg/update",
+                                                                 "https://h/fuseki/kg/data")
+    assert derive_endpoints("http://h/ds/query", update_url="http://u/up", gsp_url="http://g/gsp")[1:] == (
+        "http://u/up", "http://g/gsp")
+
+
+def test_same_answers_as_the_embedded_store(remote, embedded, make_article):
+    iris = fill(remote, make_article)
+    assert fill(embedded, make_article) == iris
+    assert remote._union_is_default() is False  # the session server is the explicit-dataset case
+    for query in QUERIES:
+        for inference in (True, False):
+            expected = answers(embedded, query, inference=inference)
+            assert answers(remote, query, inference=inference) == expected
+    bound = "SELECT ?m WHERE { ?m <https://w3id.org/aseankg/ontology#hostCountry> ?c } ORDER BY ?m"
+    country = URIRef("https://w3id.org/aseankg/id/country/LAO")
+    expected = embedded.query(bound, bindings={"c": country}).rows
+    assert expected and remote.query(bound, bindings={"c": country}).rows == expected
+    construct = f"CONSTRUCT {{ ?s <https://w3id.org/aseankg/id/label> ?l }} WHERE {{ ?s <{RDFS.label}> ?l }}"
+    assert set(remote.query(construct).graph) == set(embedded.query(construct).graph)
+    assert remote.article_records() == embedded.article_records()
+    assert remote.triple_count() == embedded.triple_count()
+    for iri in iris[:2]:
+        assert set(remote.graph(iri)) == set(embedded.graph(iri))
+    assert set(remote.union_graph()) == set(embedded.union_graph())
+    remote_dump, embedded_dump = io.BytesIO(), io.BytesIO()
+    assert remote.dump(remote_dump) == embedded.dump(embedded_dump)
+    assert remote_dump.getvalue() == embedded_dump.getvalue()
+
+
+def test_a_union_default_graph_server_is_detected(oxigraph_factory, embedded, make_article):
+    remote = RemoteStore(oxigraph_factory("--union-default-graph"))
+    assert remote._union_is_default() is None  # nothing to tell by yet
+    fill(remote, make_article, 3)
+    fill(embedded, make_article, 3)
+    for query in QUERIES:
+        for inference in (True, False):
+            expected = answers(embedded, query, inference=inference)
+            assert answers(remote, query, inference=inference) == expected
+    assert remote.union_default_graph is True
+
+
+def test_graph_store_writes_are_idempotent_and_replace_old_versions(remote, make_article):
+    iri, triples = make_article(0)
+    remote.write_article(iri, triples)
+    remote.write_article(iri, triples)
+    assert remote.triple_count() == len(set(triples))
+    assert remote.has_graph(iri)
+    new_iri, new_triples = make_article(1)
+    remote.write_article(new_iri, new_triples, replaces=[iri])
+    assert not remote.has_graph(iri)
+    assert set(remote.article_records()) == {new_iri}
+    missing = "https://w3id.org/aseankg/id/article/ffffffffffffffff"
+    assert len(remote.graph(missing)) == 0 and not remote.has_graph(missing)
+    with_literals = Graph()
+    tricky = Literal('quote " brace } newline \n tab \t backslash \\ ✓', lang="en")
+    with_literals.add((URIRef(new_iri), RDFS.comment, tricky))
+    remote.put_graph(settings.REFERENCE_GRAPH, with_literals)
+    assert set(remote.graph(settings.REFERENCE_GRAPH)) == {(URIRef(new_iri), RDFS.comment, tricky)}
+
+
+def test_the_safety_rules_hold_for_the_remote_store(remote, make_article):
+    fill(remote, make_article, 1)
+    before = remote.triple_count()
+    for query, clause in (("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE"),
+                          ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM"),
+                          ("LOAD <file:///etc/passwd>", "LOAD"),
+                          ("DROP ALL", "updates")):
+        with pytest.raises(QueryRefused, match=clause):
+            remote.query(query)
+    assert remote.triple_count() == before
+
+
+def test_unreachable_and_failing_endpoints_give_clear_errors(oxigraph_server):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dead = RemoteStore(f"http://127.0.0.1:{port}/query", timeout=5)
+    with pytest.raises(StoreError, match=f"127.0.0.1:{port}/query"):
+        dead.query("ASK { ?s ?p ?o }")
+    wrong = RemoteStore(oxigraph_server.replace("/query", f"/{uuid.uuid4().hex}/query"))
+    with pytest.raises(StoreError, match="HTTP 404"):
+        wrong.triple_count()
+
+
+def test_types_and_inference_switch_on_the_remote(remote):
+    inferred = Graph()
+    inferred.add((URIRef("https://w3id.org/aseankg/id/country/VNM"), RDF.type, AKG.Country))
+    remote.put_graph(settings.INFERENCE_GRAPH, inferred)
+    vnm = URIRef("https://w3id.org/aseankg/id/country/VNM")
+    remote.write_article("https://w3id.org/aseankg/id/article/00000000000000a1",
+                         [(vnm, RDFS.label, Literal("Viet Nam"))])
+    ask = "ASK { ?c a <https://w3id.org/aseankg/ontology#Country> }"
+    assert remote.query(ask).boolean is True
+    assert remote.query(ask, inference=False).boolean is False
+    row = remote.query("SELECT ?l (1 + 1 AS ?n) WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    assert row.dicts() == [{"l": "Viet Nam", "n": 2}]

@@ -1,0 +1,305 @@
+"""The embedded store: article graphs, union queries, bindings, results, dumps, persistence, crashes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from aseankg import settings
+from aseankg.remote import RemoteStore
+from aseankg.results import quad_to_triple, to_oxigraph, to_rdflib, triple_to_quad
+from aseankg.store import (
+    ArticleRecord,
+    EmbeddedStore,
+    QueryTimeout,
+    Store,
+    StoreError,
+    dump_to_path,
+    open_store,
+)
+
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+AKG = Namespace("https://w3id.org/aseankg/ontology#")
+ID = Namespace("https://w3id.org/aseankg/id/")
+VNM, MYS = ID["country/VNM"], ID["country/MYS"]
+A1 = "https://w3id.org/aseankg/id/article/00000000000000a1"
+A2 = "https://w3id.org/aseankg/id/article/00000000000000a2"
+
+
+def article(iri: str, url: str, *facts) -> list[tuple]:
+    g = URIRef(iri)
+    return [(g, RDF.type, AKG.Article), (g, AKG.contentHash, Literal(iri[-16:] * 4)),
+            (g, AKG.sourceFile, Literal(f"{iri[-2:]}.txt")),
+            (g, URIRef("https://schema.org/url"), URIRef(url)), *facts]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with EmbeddedStore(tmp_path / "kg") as db:
+        db.write_article(A1, article(A1, "https://example.org/1",
+                                     (VNM, RDFS.label, Literal("Viet Nam", lang="en")),
+                                     (ID["meeting/amm-58"], AKG.hostCountry, MYS)))
+        db.write_article(A2, article(A2, "https://example.org/2",
+                                     (VNM, RDFS.label, Literal("Viet Nam", lang="en")),
+                                     (MYS, RDFS.label, Literal("Malaysia", lang="en"))))
+        yield db
+
+
+def test_embedded_store_implements_the_protocol(store):
+    assert isinstance(store, Store)
+    assert isinstance(RemoteStore("http://127.0.0.1:1/query"), Store)
+
+
+def test_each_article_is_its_own_named_graph(store):
+    assert store.has_graph(A1) and store.has_graph(A2)
+    assert not store.has_graph("https://w3id.org/aseankg/id/article/ffffffffffffffff")
+    g = store.graph(A1)
+    assert str(g.identifier) == A1
+    assert (VNM, RDFS.label, Literal("Viet Nam", lang="en")) in g
+    assert (MYS, RDFS.label, Literal("Malaysia", lang="en")) not in g
+    assert len(g) == 6
+    assert store.triple_count() == 12
+
+
+def test_article_records_come_from_the_article_graphs(store):
+    records = store.article_records()
+    assert records == {
+        A1: ArticleRecord(A1, "00000000000000a1" * 4, "a1.txt", "https://example.org/1"),
+        A2: ArticleRecord(A2, "00000000000000a2" * 4, "a2.txt", "https://example.org/2"),
+    }
+
+
+def test_rewriting_an_article_is_idempotent_and_replaces_drop_old_versions(store):
+    before = store.graph(A1)
+    store.write_article(A1, list(before))
+    assert store.triple_count() == 12
+    a3 = "https://w3id.org/aseankg/id/article/00000000000000a3"
+    store.write_article(a3, article(a3, "https://example.org/1"), replaces=[A1])
+    assert not store.has_graph(A1)
+    assert set(store.article_records()) == {A2, a3}
+    assert store.triple_count() == 6 + 4
+
+
+def test_queries_see_the_union_and_can_address_one_graph(store):
+    labels = store.query("SELECT ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    # the union of named graphs keeps one row per graph holding the triple (as Oxigraph does)
+    assert sorted(str(r[0]) for r in labels.rows) == ["Malaysia", "Viet Nam", "Viet Nam"]
+    one = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c <http://www.w3.org/2000/01/rdf-schema#label> "
+                      "'Malaysia'@en } }")
+    assert one.rows == [(URIRef(A2),)]
+    from_one = store.query(f"SELECT ?l FROM <{A1}> WHERE {{ ?c <{RDFS.label}> ?l }}")
+    assert from_one.rows == [(Literal("Viet Nam", lang="en"),)]
+
+
+def test_inference_false_leaves_out_the_inference_graph(store):
+    inferred = Graph()
+    inferred.add((VNM, RDF.type, AKG.Country))
+    store.put_graph(settings.INFERENCE_GRAPH, inferred)
+    ask = "ASK { ?c a <https://w3id.org/aseankg/ontology#Country> }"
+    assert store.query(ask).boolean is True
+    assert store.query(ask, inference=False).boolean is False
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert URIRef(settings.INFERENCE_GRAPH) in {r[0] for r in store.query(graphs).rows}
+    assert URIRef(settings.INFERENCE_GRAPH) not in {r[0] for r in store.query(graphs, inference=False).rows}
+
+
+def test_bindings_bind_terms_without_pasting_text(store):
+    query = "SELECT ?m WHERE { ?m <https://w3id.org/aseankg/ontology#hostCountry> ?country }"
+    assert store.query(query, bindings={"country": MYS}).rows == [(ID["meeting/amm-58"],)]
+    assert store.query(query, bindings={"country": VNM}).rows == []
+    evil = Literal('Viet Nam"@en } ; DROP ALL ; SELECT * { #')
+    found = store.query("SELECT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+                        bindings={"l": evil})
+    assert found.rows == []
+    assert store.triple_count() == 12
+
+
+def test_result_kinds_and_plain_values(store):
+    ask = store.query("ASK { ?s ?p ?o }")
+    assert ask.kind == "ask" and ask.boolean is True and bool(ask)
+    construct = store.query("CONSTRUCT { ?c <https://w3id.org/aseankg/id/named> ?l } "
+                            "WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    assert construct.kind == "graph" and isinstance(construct.graph, Graph)
+    assert (VNM, ID.named, Literal("Viet Nam", lang="en")) in construct.graph
+    assert len(construct) == 2
+    select = store.query("SELECT ?g ?n ?missing WHERE { GRAPH ?g { ?g a ?t } BIND(42 AS ?n) } ORDER BY ?g")
+    assert select.variables == ["g", "n", "missing"]
+    assert select.dicts()[0] == {"g": A1, "n": 42, "missing": None}
+
+
+def test_serialisations_are_standard(store):
+    result = store.query(f"SELECT ?c ?l WHERE {{ ?c <{RDFS.label}> ?l }} ORDER BY ?l")
+    document = json.loads(result.serialize("json"))
+    assert document["head"]["vars"] == ["c", "l"]
+    first = document["results"]["bindings"][0]
+    assert first["l"] == {"type": "literal", "value": "Malaysia", "xml:lang": "en"}
+    root = ElementTree.fromstring(result.serialize("xml"))
+    ns = "{http://www.w3.org/2005/sparql-results#}"
+    assert [v.get("name") for v in root.iter(f"{ns}variable")] == ["c", "l"]
+    assert result.serialize("csv").decode().splitlines()[:2] == ["c,l", f"{MYS},Malaysia"]
+    assert result.serialize("tsv").decode().splitlines()[1] == f"<{MYS}>\t\"Malaysia\"@en"
+    graph = store.query("CONSTRUCT WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    for fmt, parse_as in (("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")):
+        assert len(Graph().parse(data=graph.serialize(fmt), format=parse_as)) == 2
+    with pytest.raises(ValueError):
+        result.serialize("turtle")
+
+
+def test_max_rows_and_timeout(store):
+    limited = store.query("SELECT * WHERE { ?s ?p ?o }", max_rows=5)
+    assert len(limited.rows) == 5 and limited.truncated
+    assert not store.query("SELECT * WHERE { ?s ?p ?o }").truncated
+    with pytest.raises(QueryTimeout):
+        store.query("SELECT * WHERE { ?s ?p ?o }", timeout=0)
+
+
+def test_term_conversion_round_trips():
+    terms = [URIRef("https://w3id.org/aseankg/id/person/bui-thanh-son"), Literal("plain"),
+             Literal("Sơn", lang="vi"), Literal(58), Literal("2025-07", datatype=XSD.gYearMonth),
+             Literal("x", datatype=XSD.string), BNode("b1")]
+    for term in terms:
+        back = to_rdflib(to_oxigraph(term))
+        assert back == term or (term.datatype == XSD.string and back == Literal("x"))
+    triple = (VNM, RDFS.label, Literal("Viet Nam", lang="en"))
+    assert quad_to_triple(triple_to_quad(triple, A1)) == triple
+
+
+def test_put_graph_replaces_a_whole_graph(store):
+    reference = settings.REFERENCE_GRAPH
+    first = Graph()
+    for n in range(50):
+        first.add((ID[f"x/{n}"], RDFS.label, Literal(f"x{n}")))
+    store.put_graph(reference, first)
+    second = Graph()
+    for n in range(25, 75):
+        second.add((ID[f"x/{n}"], RDFS.label, Literal(f"x{n}")))
+    store.put_graph(reference, second)  # the difference path
+    assert set(store.graph(reference)) == set(second)
+    with_bnodes = Graph()
+    node = BNode()
+    with_bnodes.add((ID.x, RDFS.seeAlso, node))
+    with_bnodes.add((node, RDFS.label, Literal("anonymous")))
+    store.put_graph(reference, with_bnodes)  # the full-replacement path
+    assert len(store.graph(reference)) == 2
+    store.put_graph(reference, Graph())
+    assert not store.has_graph(reference)
+    assert store.has_graph(A1) and store.triple_count() == 12
+
+
+def test_dumps_are_deterministic_and_complete(tmp_path):
+    ontology = Graph().parse(data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        <https://w3id.org/aseankg/ontology#chaired> owl:propertyChainAxiom
+            ( [ owl:inverseOf <https://w3id.org/aseankg/ontology#participant> ]
+              <https://w3id.org/aseankg/ontology#meeting> ) .""", format="turtle")
+    dumps = []
+    for name, order in (("one", [A1, A2]), ("two", [A2, A1])):
+        with EmbeddedStore(tmp_path / name) as db:
+            for iri in order:
+                facts = article(iri, "https://example.org/" + iri[-1], (VNM, RDF.type, AKG.Country))
+                db.write_article(iri, facts)
+            db.put_graph(settings.ONTOLOGY_GRAPH, ontology)
+            out = io.BytesIO()
+            count = db.dump(out)
+            dumps.append(out.getvalue())
+            assert count == db.triple_count() == 10 + len(ontology)
+            trig = dump_to_path(db, tmp_path / f"{name}.trig")
+            assert trig == count
+            assert len(list(Dataset().parse(tmp_path / f"{name}.trig", format="trig").quads())) == count
+    assert dumps[0] == dumps[1]
+    assert len(list(Dataset().parse(data=dumps[0], format="nquads").quads())) == 10 + len(ontology)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_store_persists_across_restarts(tmp_path):
+    location = tmp_path / "kg"
+    with EmbeddedStore(location) as db:
+        db.write_article(A1, article(A1, "https://example.org/1", (VNM, RDF.type, AKG.Country)))
+    with EmbeddedStore(location) as db:
+        assert db.has_graph(A1)
+        assert (VNM, RDF.type, AKG.Country) in db.graph(A1)
+        assert db.article_records()[A1].url == "https://example.org/1"
+    with EmbeddedStore(location, read_only=True) as db:
+        assert db.triple_count() == 5
+        with pytest.raises(StoreError, match="read-only"):
+            db.write_article(A2, [])
+
+
+def test_clear_errors_when_the_store_cannot_be_opened(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="a-file"):
+        EmbeddedStore(blocker / "kg")
+    with EmbeddedStore(tmp_path / "kg"):
+        with pytest.raises(StoreError, match="kg"):
+            EmbeddedStore(tmp_path / "kg")
+    closed = EmbeddedStore(tmp_path / "kg")
+    closed.close()
+    with pytest.raises(StoreError, match="closed"):
+        closed.triple_count()
+
+
+def test_open_store_picks_the_implementation(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASEANKG_STORE", str(tmp_path / "from-env"))
+    with open_store() as db:
+        assert isinstance(db, EmbeddedStore) and db.location == str(tmp_path / "from-env")
+    remote = open_store("http://127.0.0.1:7878/query", gsp_url="http://127.0.0.1:7878/graphs")
+    assert isinstance(remote, RemoteStore)
+    assert (remote.update_url, remote.gsp_url) == ("http://127.0.0.1:7878/update", "http://127.0.0.1:7878/graphs")
+    with pytest.raises(ValueError):
+        open_store(tmp_path / "x", update_url="http://127.0.0.1:7878/update")
+
+
+# ---------------------------------------------------------------------------------------- crashes
+
+CHILD = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from conftest import synthetic_article
+    from aseankg.store import EmbeddedStore
+    store = EmbeddedStore({location!r})
+    for i in range(100000):
+        # a large article (20 synthetic ones in one graph), so that the kill often lands inside a write
+        iri = synthetic_article(i * 20)[0]
+        triples = [t for k in range(20) for t in synthetic_article(i * 20 + k)[1]]
+        store.write_article(iri, triples)
+        print(i, flush=True)
+""")
+
+
+def test_a_killed_writer_leaves_only_whole_articles(tmp_path, make_article):
+    location = tmp_path / "kg"
+    code = CHILD.format(tests=str(Path(__file__).parent), location=str(location))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        written = 0
+        for line in child.stdout:
+            written = int(line) + 1
+            if written >= 15:
+                break
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+    assert written >= 15
+    with EmbeddedStore(location) as db:
+        present = sorted(db.article_records())
+        assert len(present) >= written  # every acknowledged article survived
+        for n in range(written + 5):
+            iri, _ = make_article(n * 20)
+            expected = {t for k in range(20) for t in make_article(n * 20 + k)[1]}
+            if db.has_graph(iri):
+                assert set(db.graph(iri)) == expected, f"article {n} is not whole"
+        assert db.triple_count() == sum(len(db.graph(iri)) for iri in present)
