@@ -92,7 +92,7 @@ def article_graph(ex: Extraction) -> Graph:
         add((mention, AKG.inArticle, article))
         return mention
 
-    for iri, (label, cls) in ex.series_labels.items():
+    for iri, (label, _) in ex.series_labels.items():
         add((URIRef(iri), RDF.type, AKG.MeetingSeries))
         add((URIRef(iri), RDFS.label, Literal(label, lang="en")))
     for iri, label in ex.role_labels.items():

@@ -28,6 +28,9 @@ _LEAD = {"lead", "led", "leads", "leading", "head", "headed", "heads", "heading"
 _THEME = re.compile(r"\btheme\s+(?:of\s+)?[“\"‘']([^”\"’']{3,120})[”\"’']", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _RANGE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\s*\)")
+# "in Port Dickson, Malaysia": a city named with its country
+_CITY_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+"
+                           r"(?:the\s+)?([A-Z][\w\s’'-]{2,30})")
 _ANNIVERSARY = re.compile(r"\b((?:19|20)\d\d)\s+marks\s+the\s+(\d{1,3})(?:st|nd|rd|th)\s+anniversary", re.I)
 
 
@@ -99,7 +102,8 @@ class Facts:
 
     meetings: dict[tuple, MeetingRecord] = field(default_factory=dict)
     persons: dict[str, PersonRecord] = field(default_factory=dict)
-    participations: dict[tuple, tuple] = field(default_factory=dict)  # (person, meeting) -> (capacity, country, Evidence)
+    # (person, meeting) -> (capacity, country, Evidence)
+    participations: dict[tuple, tuple] = field(default_factory=dict)
     country_participations: dict[tuple, tuple] = field(default_factory=dict)
     chairmanships: list[dict] = field(default_factory=list)
     partnerships: dict[str, dict] = field(default_factory=dict)  # partner key -> fields
@@ -445,8 +449,7 @@ class Discourse:
                             rec = self.facts.meetings[self._meeting_key(mm)]
                             rec.host = rec.host or country
         # "in Port Dickson, Malaysia": a city the gazetteer does not know, named with its country
-        for m in re.finditer(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+(?:the\s+)?([A-Z][\w\s’'-]{2,30})",
-                             text):
+        for m in _CITY_COUNTRY.finditer(text):
             if self.lex.entities(tokenize(m.group(1))):
                 continue
             country = _leading_country(self.lex, m.group(2))
@@ -578,7 +581,7 @@ class Discourse:
 
     # -- chairmanships ------------------------------------------------------------------------------------
     def _chairmanships(self, v: SentenceView, people: list[tuple]) -> None:
-        text, offset = v.text, v.offset
+        text = v.text
         themes = [m.group(1).strip() for m in _THEME.finditer(text)]
         toks = v.tokens
         asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
@@ -622,7 +625,8 @@ class Discourse:
         # "handed over the Chairmanship of ASEAN for 2016 to Lao Prime Minister Thongsing": the receiver
         if hi + 1 < len(toks):
             for p_start, _, key in people:
-                if p_start > toks[hi].end and re.fullmatch(r"[\s\w,]{0,20}\bto\s+", v.text[toks[hi].end - v.offset:p_start - v.offset] + " "):
+                between = v.text[toks[hi].end - v.offset:p_start - v.offset] + " "
+                if p_start > toks[hi].end and re.fullmatch(r"[\s\w,]{0,20}\bto\s+", between):
                     return self.facts.persons[key].country
         before = [(m, c) for m, c in countries if m.last < lo and lo - m.last <= 8]
         if before:
@@ -740,7 +744,7 @@ class Discourse:
             yearless[0]["year"] = years.pop()
         self.facts.chairmanships = [c for c in self.facts.chairmanships if c.get("part") != "headline"
                                     or c["year"] is not None]
-        for theme, year, ev in self.pending_themes:
+        for theme, year, _ in self.pending_themes:
             same = [c for c in self.facts.chairmanships if year is None or c["year"] in (None, year)]
             if same and not same[0]["theme"]:
                 same[0]["theme"] = theme

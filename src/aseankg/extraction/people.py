@@ -275,7 +275,8 @@ class PeopleFinder:
                                         _same_phrase(tokens[i - 1], tokens[i], text, offset)):
                 i = len(tokens)
             name = self._name_at(tokens, i, ent_at, text, offset) if i < len(tokens) else None
-            if name is None and k + 1 < len(tokens) and text[tokens[k].end - offset:tokens[k + 1].start - offset].strip() == ",":
+            comma = k + 1 < len(tokens) and text[tokens[k].end - offset:tokens[k + 1].start - offset].strip() == ","
+            if name is None and comma:
                 name = self._name_at(tokens, k + 1, ent_at, text, offset)
                 if name is not None and (len(name[1].split()) < 2 or self._starts_title(tokens, name[0] + 1, ent_at)):
                     name = None

@@ -59,8 +59,8 @@ def find_works(text: str, offset: int, tokens: list[Token], entities: list[Match
             tok = tokens[k]
             if _capital_or_number(tok) and tok.folded not in ("the", "a", "an"):
                 first, k = k, k - 1
-            elif tok.folded in ("of", "on", "for", "and", "plus", "in") and k > 0 and _capital_or_number(tokens[k - 1]) \
-                    and (k - 1) not in blocked:
+            elif tok.folded in ("of", "on", "for", "and", "plus", "in") and k > 0 \
+                    and _capital_or_number(tokens[k - 1]) and (k - 1) not in blocked:
                 first, k = k - 1, k - 2
             else:
                 break
