@@ -206,24 +206,80 @@ def reason(store: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--time-limit", default=10.0, show_default=True, help="Seconds a query may run.")
-def serve(store: str | None, host: str, port: int, time_limit: float) -> None:
-    """Serve the graph over HTTP (SPARQL at /sparql). An empty store is first built from the
-    bundled articles in data/articles."""
+@click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have.")
+@click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
+@click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
+@click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
+@click.option("--threads", default=8, show_default=True, help="HTTP threads.")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (needs --token).")
+@click.option("--token", envvar="ASEANKG_TOKEN", default=None,
+              help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
+@click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
+def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
+          max_query_length: int, workers: int, threads: int, allow_update: bool, token: str | None,
+          no_build: bool) -> None:
+    """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
+    is first built from the bundled articles in data/articles. Read-only unless --allow-update."""
+    import signal
+
     import waitress
 
     from .ingest import build_articles
     from .reading import article_files
-    from .web import create_app
+    from .web import close_app, create_app
 
+    if allow_update and not token:
+        raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
+                               "bearer token")
     kg = _open(store)
-    if not kg.article_records():
+    if not no_build and not kg.article_records():
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
         with click.progressbar(length=len(files), label="Building", file=sys.stderr) as bar:
             report = build_articles(files, kg, progress=lambda _: bar.update(1))
         click.echo(report.summary(), err=True)
-    click.echo(f"Serving {kg.location} on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
+                     token=token, max_body=max_body, max_query_length=max_query_length)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
+    mode = "read-write" if allow_update else "read-only"
+    click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
     try:
-        waitress.serve(create_app(kg, time_limit=time_limit), host=host, port=port, threads=8)
+        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=max_body,
+                       ident="aseankg")
+    finally:
+        close_app(app)
+        kg.close()
+
+
+@main.command()
+@store_option
+@click.option("--projection", type=click.Choice(["actors", "meetings", "bipartite", "full"]),
+              default="actors", show_default=True, help="Which network to build (see aseankg.projections).")
+@click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "json"]), default="gexf",
+              show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--dynamic", is_flag=True, help="GEXF only: dated nodes and edges for Gephi's Timeline.")
+@click.option("--since", default=None, help="Keep meetings from this date on (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", default=None, help="Keep meetings up to this date.")
+@click.option("--country", default=None, help="Keep meetings hosted in this country (ISO 3166 alpha-3).")
+@click.option("--series", default=None, help="Keep meetings of this series (e.g. amm).")
+def export(store: str | None, projection: str, fmt: str, output: str, dynamic: bool, since: str | None,
+           until: str | None, country: str | None, series: str | None) -> None:
+    """Write a network projection of the graph for Gephi (GEXF 1.3), Cytoscape/yEd (GraphML) or the web
+    (node-link JSON)."""
+    from .exports import generate, write_lines
+    from .projections import project
+
+    if dynamic and fmt != "gexf":
+        raise click.UsageError("--dynamic applies to --format gexf only")
+    kg = _open(store)
+    try:
+        graph = project(kg, projection, since=since, until=until, country=country, series=series)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
+    lines = list(generate(graph, fmt, dynamic=dynamic))
+    with click.progressbar(length=len(lines), label="Writing", file=sys.stderr) as bar:
+        write_lines(lines, output, progress=bar.update)
+    click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")

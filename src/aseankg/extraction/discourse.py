@@ -515,7 +515,8 @@ class Discourse:
         linked = {p for p, _ in self.facts.participations if any(p == x[2] for x in people)}
         # "From left: A, B and C at the Foreign Ministers' Retreat", "X said during the summit"
         for mm_start, _, key in flat:
-            if re.search(r"\b(?:at|during|on the sidelines of)\s+(?:the\s+|a\s+)?$", text[:mm_start - offset]):
+            if re.search(r"\b(?:at|during|on the sidelines of)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?"
+                         r"(?:of\s+the\s+)?$", text[:mm_start - offset]):  # "at the closing ceremony of the"
                 for p in people:
                     if p[1] <= mm_start and p[2] not in linked:
                         self._add_participation(p[2], key, "Delegate", None, v.evidence())

@@ -104,8 +104,7 @@ class PeopleFinder:
             return True  # an initial: "S. Jaishankar"
         if len(t) > 3 and t.isupper():
             return False  # "ASEAN", "PRESIDENT": not a name written in capitals here
-        m = ent_at.get(i)
-        if m is not None and m.kinds() - {"level"}:
+        if ent_at.get(i) is not None:
             return False
         return tok.folded not in self.title_words or tok.folded in ("son", "sen")
 
@@ -311,8 +310,8 @@ class PeopleFinder:
             used.update(range(first, last + 1))
         # honorific or bare name followed by an apposed title: "H.E. Antony Blinken, Secretary of State"
         for i, tok in enumerate(tokens):
-            if i in used or not tok.text[:1].isupper():
-                continue
+            if i in used or not tok.text[:1].isupper() or i in ent_at:
+                continue  # "U" is an honorific, but not inside "U.S."
             j = self._skip_honorifics(tokens, i)
             had_honorific = j > i
             name = self._name_at(tokens, j, ent_at, text, offset) if j < len(tokens) else None
