@@ -14,10 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from aseankg import naming
+from aseankg import naming, settings
 
 AKG = Namespace("https://w3id.org/aseankg/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -204,3 +204,16 @@ def oxigraph_factory(tmp_path):
 def make_article():
     """``make_article(i) -> (graph IRI, triples)``: see ``synthetic_article``."""
     return synthetic_article
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    """``ontology/aseankg.ttl``, parsed once for the session."""
+    return Graph().parse(settings.ONTOLOGY)
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    """``ontology/shapes.ttl``, parsed once for the session."""
+    return Graph().parse(settings.SHAPES)
+

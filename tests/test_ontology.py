@@ -107,15 +107,6 @@ def local(term) -> str:
     return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(settings.ONTOLOGY)
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(settings.SHAPES)
-
 
 def union_members(graph: Graph, node) -> set:
     """The members of a class or datatype expression: a named term, or an owl:unionOf (also behind a

@@ -427,15 +427,6 @@ class Result:
     shape: object
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(settings.ONTOLOGY)
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(settings.SHAPES)
-
 
 @pytest.fixture(scope="module")
 def base() -> Graph:

@@ -55,6 +55,11 @@ def article_graph(ex: Extraction) -> Graph:
     g = bind_prefixes(Graph(identifier=article))
     add = g.add
 
+    def put(node: URIRef, predicate: URIRef, value, term=URIRef) -> None:
+        """Add ``node predicate term(value)`` when the value is known."""
+        if value is not None and value != "":
+            add((node, predicate, term(value)))
+
     add((article, RDF.type, AKG.Article))
     add((article, AKG.contentHash, Literal(art.id)))
     if art.url and art.url.startswith(("http://", "https://")) and not any(c in art.url for c in ' <>"{}|\\^`'):
@@ -111,23 +116,16 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, RDFS.label, Literal(m.label, lang="en")))
         for alt in sorted(m.alt_labels):
             add((node, SKOS.altLabel, Literal(alt, lang="en")))
-        if m.series:
-            add((node, AKG.inSeries, URIRef(m.series)))
-        if m.ordinal is not None:
-            add((node, AKG.ordinal, Literal(m.ordinal, datatype=XSD.integer)))
-        if m.start:
-            add((node, SCHEMA.startDate, _date(m.start)))
-        if m.end:
-            add((node, SCHEMA.endDate, _date(m.end)))
-        if m.location:
-            add((node, AKG.location, URIRef(m.location)))
-        if m.host_country:
-            add((node, AKG.hostCountry, URIRef(m.host_country)))
+        put(node, AKG.inSeries, m.series)
+        put(node, AKG.ordinal, m.ordinal, lambda n: Literal(n, datatype=XSD.integer))
+        put(node, SCHEMA.startDate, m.start, _date)
+        put(node, SCHEMA.endDate, m.end, _date)
+        put(node, AKG.location, m.location)
+        put(node, AKG.hostCountry, m.host_country)
         if m.virtual:
             add((node, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode))
         add((node, AKG.reportedStatus, AKG.Upcoming if m.upcoming else AKG.Held))
-        if m.related_to:
-            add((node, SCHEMA.superEvent, URIRef(m.related_to)))
+        put(node, SCHEMA.superEvent, m.related_to)
         for ev in m.evidence[:1]:
             evidence(node, ev)
 
@@ -137,15 +135,13 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, RDFS.label, Literal(p.label)))
         for alt in sorted(p.alt_labels | ({naming.ascii_fold(p.label)} - {p.label})):
             add((node, SKOS.altLabel, Literal(alt)))
-        if p.nationality:
-            add((node, AKG.nationality, URIRef(p.nationality)))
+        put(node, AKG.nationality, p.nationality)
     for post in ex.posts:
         node = URIRef(post.iri)
         add((node, RDF.type, ORG.Post))
         add((node, RDFS.label, Literal(post.label, lang="en")))
         add((node, ORG.role, URIRef(post.role)))
-        if post.post_in:
-            add((node, ORG.postIn, URIRef(post.post_in)))
+        put(node, ORG.postIn, post.post_in)
         for alias in sorted(ex.post_aliases.get(post.iri, ())):
             if alias != post.label:
                 add((node, SKOS.altLabel, Literal(alias, lang="en")))
@@ -161,8 +157,7 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, AKG.participant, URIRef(x.participant)))
         add((node, AKG.meeting, URIRef(x.meeting)))
         add((node, AKG.capacity, AKG[x.capacity]))
-        if x.represents:
-            add((node, AKG.represents, URIRef(x.represents)))
+        put(node, AKG.represents, x.represents)
         evidence(node, x.evidence)
     for c in ex.chairmanships:
         key = c.year if c.year is not None else c.country.rsplit("/", 1)[-1].lower()
@@ -171,10 +166,8 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, RDFS.label, Literal(f"ASEAN Chairmanship {c.year or ''}".strip(), lang="en")))
         add((node, AKG.chairCountry, URIRef(c.country)))
         add((node, AKG.ofOrganization, URIRef(c.organization)))
-        if c.year is not None:
-            add((node, AKG.year, _year(c.year)))
-        if c.theme:
-            add((node, AKG.theme, Literal(c.theme, lang="en")))
+        put(node, AKG.year, c.year, _year)
+        put(node, AKG.theme, c.theme, lambda t: Literal(t, lang="en"))
         evidence(node, c.evidence)
     for p in ex.partnerships:
         node = URIRef(naming.partnership_iri(*p.parties))
@@ -182,16 +175,11 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, RDFS.label, Literal("Partnership " + " – ".join(x.rsplit("/", 1)[-1] for x in p.parties))))
         for party in p.parties:
             add((node, AKG.party, URIRef(party)))
-        if p.level:
-            add((node, AKG.level, URIRef(p.level)))
-        if p.established:
-            add((node, AKG.established, _year(p.established)))
-        if p.coordinator:
-            add((node, AKG.coordinator, URIRef(p.coordinator)))
-        if p.coordinator_from:
-            add((node, AKG["from"], _year(p.coordinator_from)))
-        if p.coordinator_until:
-            add((node, AKG.until, _year(p.coordinator_until)))
+        put(node, AKG.level, p.level)
+        put(node, AKG.established, p.established, _year)
+        put(node, AKG.coordinator, p.coordinator)
+        put(node, AKG["from"], p.coordinator_from, _year)
+        put(node, AKG.until, p.coordinator_until, _year)
         evidence(node, p.evidence)
     for w in ex.works:
         node = URIRef(w.iri)

@@ -1,0 +1,57 @@
+"""The web app: an app factory over the library's store.
+
+``/sparql`` is a SPARQL 1.1 Protocol endpoint (read-only unless enabled, with time, row, body and
+query-length limits; queries run in killable worker processes) and, for browsers, a query page;
+``/health`` answers liveness probes and ``/openapi.json`` describes the HTTP interface.
+
+>>> import tempfile
+>>> from aseankg.store import open_store
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     store = open_store(tmp + "/kg")
+...     app = create_app(store, workers=0)
+...     r = app.test_client().get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+...                               headers={"Accept": "application/sparql-results+json"})
+...     close_app(app)
+...     store.close()
+>>> r.status_code, r.json["boolean"]
+(200, False)
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..store import Store
+from .endpoint import Endpoint, Limits
+
+__all__ = ["create_app", "close_app", "Limits"]
+
+
+def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000, workers: int = 2,
+               allow_update: bool = False, token: str | None = None, max_body: int = 1_000_000,
+               max_query_length: int = 100_000) -> Flask:
+    """The Flask app serving ``store``.
+
+    ``time_limit`` (seconds) and ``max_rows`` bound every query; ``max_body`` (bytes) and
+    ``max_query_length`` (characters) bound every request. With an embedded store, queries run in
+    ``workers`` processes killed past the time limit (``workers=0``: in this process, unbounded; for
+    tests). Updates need ``allow_update`` and a bearer ``token``. Call ``close_app`` when done.
+    """
+    if allow_update and not token:
+        raise ValueError("updates need a bearer token: pass token= (aseankg serve --token)")
+    from . import meta, sparql
+
+    app = Flask(__name__)
+    limits = Limits(time_limit=time_limit, max_rows=max_rows, max_body=max_body,
+                    max_query_length=max_query_length)
+    app.config.update(STORE=store, UPDATE_TOKEN=token, MAX_CONTENT_LENGTH=max_body,
+                      TIME_LIMIT=time_limit, MAX_ROWS=max_rows)
+    app.extensions["aseankg"] = Endpoint(store, limits=limits, workers=workers, allow_update=allow_update)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(meta.bp)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query worker processes (the store is the caller's to close)."""
+    app.extensions["aseankg"].close()

@@ -1,0 +1,144 @@
+"""The SPARQL endpoint's work, apart from HTTP: checking and running queries and updates within the
+limits, over an embedded store (in killable worker processes) or a remote one (HTTP time limit).
+
+>>> import tempfile
+>>> from aseankg.store import open_store
+>>> from aseankg.web.protocol import Operation
+>>> folder = tempfile.TemporaryDirectory()
+>>> store = open_store(folder.name + "/kg")
+>>> endpoint = Endpoint(store, workers=0)
+>>> kind = endpoint.check(Operation("query", "SELECT (1 AS ?one) {}"))
+>>> endpoint.query(Operation("query", "SELECT (1 AS ?one) {}"), "csv").body
+b'one\\r\\n1\\r\\n'
+>>> endpoint.close(); store.close(); folder.cleanup()
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from ..querying import Answer, QueryJob, QueryPool, execute, serialize
+from ..safety import QueryRefused, QuerySyntaxError, inspect_query
+from ..store import EmbeddedStore, Store, StoreError
+from .protocol import Operation, ProtocolError, with_using, without_dataset
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost: seconds per query, result rows, request body bytes, query characters."""
+
+    time_limit: float = 10.0
+    max_rows: int = 10_000
+    max_body: int = 1_000_000
+    max_query_length: int = 100_000
+
+
+class Endpoint:
+    """Runs protocol operations on ``store``.
+
+    With an embedded store, queries run in ``workers`` worker processes (``querying.QueryPool``) that
+    are killed past the time limit; ``workers=0`` runs them in this process, where the limit cannot
+    stop them (for tests and examples only). With a remote store the limit is the HTTP timeout.
+    Updates are refused unless ``allow_update``.
+    """
+
+    def __init__(self, store: Store, *, limits: Limits | None = None, workers: int = 2,
+                 allow_update: bool = False) -> None:
+        self.store = store
+        self.limits = limits or Limits()
+        self.allow_update = allow_update
+        self.embedded = isinstance(store, EmbeddedStore)
+        self.pool = QueryPool(store.location, size=workers) if self.embedded and workers > 0 else None
+        self._write = threading.Lock()
+
+    def close(self) -> None:
+        """Stop the worker processes (the store itself is the caller's to close)."""
+        if self.pool is not None:
+            self.pool.close()
+
+    def check(self, op: Operation) -> str:
+        """The kind of query ``op`` holds (``select``, ``ask`` or ``graph``), after the safety rules.
+
+        The protocol's dataset replaces the query's own ``FROM`` clauses, which are then not checked.
+        Raises ``QueryRefused`` or ``QuerySyntaxError``."""
+        return inspect_query(self._text(op)).kind
+
+    def _text(self, op: Operation) -> str:
+        return without_dataset(op.text) if op.has_dataset else op.text
+
+    def query(self, op: Operation, fmt: str, *, base_iri: str | None = None,
+              inference: bool = True) -> Answer:
+        """Run the query of ``op`` and serialise its result as ``fmt``."""
+        text = self._text(op)
+        info = inspect_query(text)
+        if not self.embedded:
+            if op.has_dataset:
+                raise ProtocolError(400, "default-graph-uri / named-graph-uri are not supported with a "
+                                         "remote store; use GRAPH in the query")
+            result = self.store.query(text, inference=inference, timeout=self.limits.time_limit,
+                                      max_rows=self.limits.max_rows)
+            return Answer(result.kind, fmt, serialize(result, fmt), len(result), result.truncated)
+        job = QueryJob(text, {info.kind: fmt},
+                       default_graphs=op.default_graphs if op.has_dataset else None,
+                       named_graphs=op.named_graphs if op.has_dataset else None,
+                       own_dataset=info.has_dataset, inference=inference, base_iri=base_iri,
+                       max_rows=self.limits.max_rows)
+        if self.pool is not None:
+            return self.pool.run(job, self.limits.time_limit)
+        return execute(self.store.db, job)
+
+    def update(self, op: Operation, *, base_iri: str | None = None) -> None:
+        """Run the update of ``op`` (``LOAD`` and ``SERVICE`` refused), then let the workers see it."""
+        if not self.allow_update:
+            raise ProtocolError(403, "this endpoint is read-only: start it with --allow-update and a --token "
+                                     "to accept updates")
+        if not self.embedded:
+            raise ProtocolError(501, "updates through the web app need an embedded store")
+        check_update(op.text)
+        text = with_using(op.text, op.default_graphs, op.named_graphs)
+        with self._write:
+            try:
+                self.store.db.update(text, base_iri=base_iri)
+                # Settle the files on disk before the read-only workers reopen the store.
+                self.store.db.flush()
+                self.store.db.optimize()
+            except SyntaxError as error:
+                raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+            except OSError as error:
+                raise StoreError(f"the update failed: {error}") from error
+            finally:
+                if self.pool is not None:
+                    self.pool.refresh()
+
+
+def check_update(sparql: str) -> None:
+    """Raise ``QuerySyntaxError`` for an update that does not parse, ``QueryRefused`` for ``LOAD`` or
+    ``SERVICE`` (an update may not read from the network or files either).
+
+    >>> check_update("LOAD <http://example.org/data.ttl>")
+    Traceback (most recent call last):
+    ...
+    aseankg.safety.QueryRefused: LOAD is refused: updates may not read from the network or files
+    """
+    try:
+        parsed = parseUpdate(sparql)
+    except ParseException as error:
+        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+    except Exception as error:  # the parser raises assorted errors on odd input
+        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "Load":
+                raise QueryRefused("LOAD is refused: updates may not read from the network or files")
+            if item.name == "ServiceGraphPattern":
+                raise QueryRefused("SERVICE is refused: updates may not call other endpoints")
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)

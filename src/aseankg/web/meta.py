@@ -1,0 +1,30 @@
+"""The service's own pages: ``/health`` (liveness), ``/openapi.json`` and ``/`` (to the query page)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, url_for
+
+from .describe import openapi
+
+bp = Blueprint("meta", __name__)
+
+
+@bp.get("/health")
+def health():
+    """Liveness: the store's location and the query worker processes' ids."""
+    endpoint = current_app.extensions["aseankg"]
+    pool = endpoint.pool
+    return jsonify(status="ok", store=endpoint.store.location, read_only=not endpoint.allow_update,
+                   workers=pool.pids() if pool is not None else [])
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    response = jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("sparql.sparql"))
