@@ -227,3 +227,11 @@ def test_every_fact_has_evidence_in_the_text():
         assert ev.sentence.text in text and text[ev.start:ev.end] == ev.text
     for m in ex.mentions:
         assert text[m.evidence.start:m.evidence.end] == m.evidence.text
+
+
+def test_related_meetings_are_linked_to_their_main_meeting():
+    ex = run("The 27th ASEAN Regional Forum (ARF), as part of the 53rd ASEAN Foreign Ministers Meeting (AMM 53) and "
+             "Related Meetings, has adopted the ARF Hanoi Plan of Action II.", date(2020, 9, 27))
+    assert meeting(ex, "arf-27").related_to == meeting(ex, "amm-53").iri
+    assert [w.label for w in ex.works] == ["ARF Hanoi Plan of Action II"]
+    assert [(o.meeting.rsplit("/", 1)[1], o.relation) for o in ex.outcomes] == [("arf-27", "adopted")]

@@ -340,8 +340,8 @@ class Discourse:
         self._participation(v, people, groups, referred)
         self._chairmanships(v, people)
         self._partnerships(v, people)
-        self._works(v, groups, referred)
         self._related(v)
+        self._works(v, groups, referred)
         if keys:
             self.last_group = groups[0]  # the first group named is most often the sentence's subject
         if people:
@@ -731,6 +731,9 @@ class Discourse:
             if not after:
                 continue
             flat = [(mm.start, self._meeting_key(mm)) for mm in v.meetings]
+            # "The 27th ARF, as part of the 53rd AMM and Related Meetings, has adopted": not the AMM
+            parents = {self.facts.meetings[k].related_to for _, k in flat}
+            flat = [(s, k) for s, k in flat if k not in parents] or flat
             meeting = [k for s, k in flat if s < cue.start][-1:] or [k for s, k in flat][:1] or referred[:1]
             for key in meeting:
                 for w in after:
