@@ -104,25 +104,38 @@ class Lexicon:
             self._cues[cue.kind][naming.fold(cue.phrase)].append(cue)
         self._max_cue = max((len(k.split()) for k in (p for d in self._cues.values() for p in d)), default=1)
         self.honorifics = {naming.fold(h) for h in gazetteer.honorifics}
+        self._prefix_cache: dict[int, frozenset[str]] = {}
 
     # -- generic n-gram matching -------------------------------------------------------------
-    @staticmethod
-    def _longest(tokens: list[Token], table: dict, longest: int, *, skip_parens: bool = False):
+    def _prefixes(self, table: dict) -> frozenset[str]:
+        """Every word-prefix of the table's keys, so a match stops growing as soon as it cannot
+        become a key (most words start no name at all). The tables live as long as the lexicon."""
+        found = self._prefix_cache.get(id(table))
+        if found is None:
+            found = frozenset(" ".join(k.split()[:n]) for k in table for n in range(1, len(k.split()) + 1))
+            self._prefix_cache[id(table)] = found
+        return found
+
+    def _longest(self, tokens: list[Token], table: dict, longest: int, *, skip_parens: bool = False):
         """Greedy left-to-right longest matches of ``table`` keys over ``tokens``."""
+        prefixes = self._prefixes(table)
         i = 0
         out = []
         while i < len(tokens):
             found = None
-            seq: list[int] = []
+            size = 0
+            key = ""
             j = i
-            while j < len(tokens) and len(seq) < longest:
-                if skip_parens and seq and tokens[j].in_parens and not tokens[i].in_parens:
+            while j < len(tokens) and size < longest:
+                if skip_parens and size and tokens[j].in_parens and not tokens[i].in_parens:
                     j += 1
                     continue
-                seq.append(j)
-                key = " ".join(tokens[k].folded for k in seq)
+                size += 1
+                key = f"{key} {tokens[j].folded}" if key else tokens[j].folded
+                if key not in prefixes:
+                    break
                 if key in table:
-                    found = (seq[-1], table[key])
+                    found = (j, table[key])
                 j += 1
             if found:
                 out.append((i, found[0], found[1]))
