@@ -72,7 +72,8 @@ def dump(store: str | None, fmt: str, output: str) -> None:
     """Write the whole dataset (every named graph) to a file."""
     from .store import dump_to_path
 
-    kg = _open(store, read_only=True) if store is None or not str(store).startswith("http") else _open(store)
+    remote = str(store or "").startswith(("http://", "https://"))
+    kg = _open(store) if remote else _open(store, read_only=True)  # a dump never writes
     try:
         count = dump_to_path(kg, output, fmt)
     finally:
