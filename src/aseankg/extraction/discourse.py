@@ -10,127 +10,29 @@ adopted and discussed works.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from .. import naming
-from ..gazetteer import Country, Organization, PartnershipLevel, Place
+from ..gazetteer import Country, PartnershipLevel
 from ..model import Article, Evidence, Sentence
 from ..sentences import split_sentences
-from .dates import DateSpan, dominant_year, find_dates, infer_reference_date
-from .lexicon import Lexicon, Match, Token, tokenize
-from .meetings import GenericReference, MeetingMention, find_meetings
+from .dates import dominant_year, find_dates, infer_reference_date
+from .lexicon import Lexicon, tokenize
+from .meetings import MeetingMention, find_meetings
 from .people import PeopleFinder, PersonMention, RoleReference
-from .works import WorkMention, find_works
+from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
+from .relations import RelationReader
+from .works import find_works
 
 CAPACITY_RANK = {"Chair": 5, "CoChair": 4, "HeadOfDelegation": 3, "Speaker": 2, "Delegate": 1}
 _LEAD = {"lead", "led", "leads", "leading", "head", "headed", "heads", "heading"}
-_THEME = re.compile(r"\btheme\s+(?:of\s+)?[“\"‘']([^”\"’']{3,120})[”\"’']", re.I)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_RANGE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\s*\)")
 # "in Port Dickson, Malaysia": a city named with its country
 _CITY_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+"
                            r"(?:the\s+)?([A-Z][\w\s’'-]{2,30})")
-_ANNIVERSARY = re.compile(r"\b((?:19|20)\d\d)\s+marks\s+the\s+(\d{1,3})(?:st|nd|rd|th)\s+anniversary", re.I)
 
 
-@dataclass
-class SentenceView:
-    """Everything the components found in one sentence."""
-
-    sentence: Sentence
-    tokens: list[Token]
-    entities: list[Match]
-    meetings: list[MeetingMention]
-    generic: list[GenericReference]
-    persons: list[PersonMention]
-    role_refs: list[RoleReference]
-    dates: list[DateSpan]
-    works: list[WorkMention] = field(default_factory=list)
-    future: bool | None = None
-
-    @property
-    def text(self) -> str:
-        return self.sentence.text
-
-    @property
-    def offset(self) -> int:
-        return self.sentence.start
-
-    def evidence(self, start: int | None = None, end: int | None = None) -> Evidence:
-        return Evidence(self.sentence, self.sentence.start if start is None else start,
-                        self.sentence.end if end is None else end)
-
-
-@dataclass
-class MeetingRecord:
-    key: tuple[str, int | None]
-    label: str
-    series_key: str
-    series_label: str
-    meeting_class: str
-    composed: bool
-    ordinal: int | None
-    qualifier: str | None = None
-    aliases: set[str] = field(default_factory=set)
-    start: str | None = None
-    end: str | None = None
-    place: Place | None = None
-    new_place: tuple[str, Country] | None = None  # a city named in text, not in the gazetteer
-    host: Country | None = None
-    virtual: bool = False
-    future: int = 0
-    past: int = 0
-    related_to: tuple | None = None
-    evidence: list[Evidence] = field(default_factory=list)
-
-
-@dataclass
-class PersonRecord:
-    key: str
-    name: str
-    labels: set[str] = field(default_factory=set)
-    country: Country | None = None
-    posts: list[tuple] = field(default_factory=list)  # (RoleRef, holder Country|Organization|None, surface, Evidence)
-    role_words: set[str] = field(default_factory=set)
-    evidence: list[Evidence] = field(default_factory=list)
-
-
-@dataclass
-class Facts:
-    """What the discourse pass produced, before IRIs are minted."""
-
-    meetings: dict[tuple, MeetingRecord] = field(default_factory=dict)
-    persons: dict[str, PersonRecord] = field(default_factory=dict)
-    # (person, meeting) -> (capacity, country, Evidence)
-    participations: dict[tuple, tuple] = field(default_factory=dict)
-    country_participations: dict[tuple, tuple] = field(default_factory=dict)
-    chairmanships: list[dict] = field(default_factory=list)
-    partnerships: dict[str, dict] = field(default_factory=dict)  # partner key -> fields
-    works: dict[str, tuple[WorkMention, list[Evidence]]] = field(default_factory=dict)
-    outcomes: list[tuple] = field(default_factory=list)  # (meeting key, relation, work label, Evidence)
-    mentions: list[tuple] = field(default_factory=list)  # (kind, target, text, Evidence)
-
-
-def _between(text: str, offset: int, a_end: int, b_start: int) -> str:
-    return text[a_end - offset:b_start - offset]
-
-
-def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
-    """Meetings in a coordinated list ("the 44th and 45th ASEAN Summits", "A, B and C") share facts."""
-    groups: list[list[MeetingMention]] = []
-    for mm in view.meetings:
-        if groups:
-            gap = _between(view.text, view.offset, groups[-1][-1].end, mm.start)
-            if mm.start <= groups[-1][-1].end or re.fullmatch(r"[\s,;]*(?:(?:and|as well as|&)\s+)?(?:the\s+)?",
-                                                              re.sub(r"\([^)]*\)", "", gap)):
-                groups[-1].append(mm)
-                continue
-        groups.append([mm])
-    return groups
-
-
-class Discourse:
+class Discourse(RelationReader):
     """One article's reading. Use :func:`read_discourse`."""
 
     def __init__(self, article: Article, lex: Lexicon, finder: PeopleFinder):
@@ -358,21 +260,6 @@ class Discourse:
                     return [key]
         return list(self.last_group)
 
-    def _related(self, v: SentenceView) -> None:
-        """"The 27th ARF, as part of the 53rd AMM and Related Meetings": the ARF is one of the AMM's
-        related meetings (``schema:superEvent``)."""
-        for m in re.finditer(r"\b(?:as part of|on the sidelines of|in the framework of|within the framework of)\b",
-                             v.text):
-            pos = m.start() + v.offset
-            before = [mm for mm in v.meetings if mm.end <= pos]
-            after = [mm for mm in v.meetings if mm.start >= m.end() + v.offset]
-            if before and after and self._gap(v, m.end() + v.offset, after[0].start) <= 2:
-                parent = self._meeting_key(after[0])
-                for mm in before:
-                    key = self._meeting_key(mm)
-                    if key != parent:
-                        self.facts.meetings[key].related_to = parent
-
     # -- mentions of reference entities ---------------------------------------------------------------
     def _entity_mentions(self, v: SentenceView) -> None:
         meeting_spans = [(mm.start, mm.end) for mm in v.meetings]
@@ -580,165 +467,6 @@ class Discourse:
         if old is None or CAPACITY_RANK[capacity] > CAPACITY_RANK[old[0]]:
             self.facts.participations[(person, meeting)] = (capacity, country, ev)
 
-    # -- chairmanships ------------------------------------------------------------------------------------
-    def _chairmanships(self, v: SentenceView, people: list[tuple]) -> None:
-        text = v.text
-        themes = [m.group(1).strip() for m in _THEME.finditer(text)]
-        toks = v.tokens
-        asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
-        found = False
-        for cue in self.lex.cues(toks, "chairmanship"):
-            org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
-                        or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")
-                        or (m.first == cue.last + 1 and cue.text.lower() in ("chairing", "chairs", "chaired"))), None)
-            if org is None:
-                continue
-            lo, hi = min(org.first, cue.first), max(org.last, cue.last)
-            year = _year_near(toks, lo, hi)
-            if year is None and re.search(r"\bthis year\b", text, re.I) and self.article.published:
-                year = self.article.published.year
-            country = self._chair_country(v, lo, hi, people)
-            if country is None:
-                if year is not None:
-                    self.partial_chairs.append((year, v.evidence(toks[lo].start, toks[hi].end)))
-                continue
-            theme = themes[0] if themes else None
-            self.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
-                                             "evidence": v.evidence(toks[lo].start, toks[hi].end),
-                                             "part": v.sentence.part})
-            found = True
-            break
-        if themes and not found:
-            year = None
-            for m in _YEAR.finditer(text):
-                if "asean" in text.lower():
-                    year = int(m.group(0))
-                    break
-            self.pending_themes.append((themes[0], year, v.evidence()))
-
-    def _chair_country(self, v: SentenceView, lo: int, hi: int, people: list[tuple]) -> Country | None:
-        toks = v.tokens
-        countries = [(m, next(e.entry for e in m.entries if e.kind in ("country", "demonym")))
-                     for m in v.entities if m.kinds() & {"country", "demonym"}]
-        after = [c for m, c in countries if hi < m.first <= hi + 3]
-        if after:
-            return after[0]
-        # "handed over the Chairmanship of ASEAN for 2016 to Lao Prime Minister Thongsing": the receiver
-        if hi + 1 < len(toks):
-            for p_start, _, key in people:
-                between = v.text[toks[hi].end - v.offset:p_start - v.offset] + " "
-                if p_start > toks[hi].end and re.fullmatch(r"[\s\w,]{0,20}\bto\s+", between):
-                    return self.facts.persons[key].country
-        before = [(m, c) for m, c in countries if m.last < lo and lo - m.last <= 8]
-        if before:
-            return before[-1][1]
-        near = [p for p in people if abs(p[1] - toks[lo].start) < 40 or abs(p[0] - toks[hi].end) < 40]
-        for _, _, key in near:
-            if self.facts.persons[key].country is not None:
-                return self.facts.persons[key].country
-        if re.search(r"\bthe country\b|\bits role\b", v.text) and people:
-            return self.facts.persons[people[0][2]].country
-        return None
-
-    # -- partnerships --------------------------------------------------------------------------------
-    def _pairs(self, v: SentenceView) -> list[tuple[int, int, object]]:
-        """"ASEAN-New Zealand", "US-ASEAN": (first token, last token, partner) in the sentence."""
-        out = []
-        ents = sorted(v.entities, key=lambda m: m.first)
-        for a, b in zip(ents, ents[1:], strict=False):
-            if b.first != a.last + 1:
-                continue
-            gap = v.text[a.end - v.offset:b.start - v.offset]
-            if gap.strip() not in ("-", "–", "+"):
-                continue
-            ka, kb = _party(a), _party(b)
-            if _is_asean(ka) and kb is not None and not _is_asean(kb):
-                out.append((a.first, b.last, kb))
-            elif _is_asean(kb) and ka is not None and not _is_asean(ka):
-                out.append((a.first, b.last, ka))
-        return out
-
-    def _partnership(self, partner) -> dict:
-        key = partner.iso3 if isinstance(partner, Country) else partner.key
-        return self.facts.partnerships.setdefault(key, {"partner": partner, "level": None, "established": None,
-                                                         "coordinator": None, "from": None, "until": None,
-                                                         "evidence": None})
-
-    def _partnerships(self, v: SentenceView, people: list[tuple]) -> None:
-        text = v.text
-        pairs = self._pairs(v)
-        levels = [(m, next(e.entry for e in m.entries if e.kind == "level")) for m in v.entities
-                  if "level" in m.kinds()]
-        for m, level in levels:
-            partners = [p for f, last, p in pairs if last in (m.first - 1,)]
-            if not partners and "asean" in text.lower():
-                partners = [p for f, last, p in pairs] or self._non_member_countries(v, m)
-            if re.search(r"\b(?:namely|including|:)", text[m.end - v.offset:m.end - v.offset + 30]):
-                listed = [_party(e) for e in v.entities if e.first > m.last]
-                partners = [p for p in listed if p is not None and not _is_asean(p) and not _member(p)]
-            for p in partners:
-                rec = self._partnership(p)
-                if rec["level"] is None or level.rank > rec["level"].rank:
-                    rec["level"] = level
-                rec["evidence"] = rec["evidence"] or v.evidence(m.start, m.end)
-        ann = _ANNIVERSARY.search(text)
-        if ann and pairs and re.search(r"partnership|relations|dialogue", text, re.I):
-            for _, _, p in pairs:
-                rec = self._partnership(p)
-                rec["established"] = rec["established"] or int(ann.group(1)) - int(ann.group(2))
-        if self.lex.cues(v.tokens, "coordination") and pairs:
-            coordinator = self._coordinator(v, pairs, people)
-            # "coordinating ASEAN-New Zealand relations and ASEAN-UK relations (2024-2027)"
-            rng = re.search(r"\brelations\s*" + _RANGE.pattern, text)
-            if coordinator is not None:
-                for _, _, p in pairs:
-                    rec = self._partnership(p)
-                    rec["coordinator"] = rec["coordinator"] or coordinator
-                    rec["evidence"] = rec["evidence"] or v.evidence()
-                    if rng and rec["from"] is None:
-                        rec["from"], rec["until"] = int(rng.group(1)), int(rng.group(2))
-
-    def _coordinator(self, v: SentenceView, pairs: list[tuple], people: list[tuple]) -> Country | None:
-        in_pairs = {id(p) for _, _, p in pairs}
-        inside = {k for f, last, _ in pairs for k in range(f, last + 1)}
-        for m in v.entities:
-            if m.first in inside or not m.kinds() & {"country"}:
-                continue
-            c = next(e.entry for e in m.entries if e.kind == "country")
-            if id(c) not in in_pairs and _member(c):
-                return c
-        for _, _, key in people:
-            c = self.facts.persons[key].country
-            if c is not None:
-                return c
-        return None
-
-    def _non_member_countries(self, v: SentenceView, level_match: Match) -> list:
-        out = []
-        for m in v.entities:
-            if "country" in m.kinds():
-                c = next(e.entry for e in m.entries if e.kind == "country")
-                if not _member(c) and c not in out:
-                    out.append(c)
-        return out
-
-    # -- works and outcomes ---------------------------------------------------------------------------
-    def _works(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
-        if not v.works:
-            return
-        for cue in self.lex.cues(v.tokens, "outcome"):
-            after = [w for w in v.works if w.start >= cue.end][:3]
-            if not after:
-                continue
-            flat = [(mm.start, self._meeting_key(mm)) for mm in v.meetings]
-            # "The 27th ARF, as part of the 53rd AMM and Related Meetings, has adopted": not the AMM
-            parents = {self.facts.meetings[k].related_to for _, k in flat}
-            flat = [(s, k) for s, k in flat if k not in parents] or flat
-            meeting = [k for s, k in flat if s < cue.start][-1:] or [k for s, k in flat][:1] or referred[:1]
-            for key in meeting:
-                for w in after:
-                    self.facts.outcomes.append((key, cue.value, naming.fold(w.label), v.evidence(w.start, w.end)))
-
     # -- after the last sentence ------------------------------------------------------------------------
     def _finish(self) -> None:
         # "Malaysia's ASEAN Chairmanship" (headline, no year) + "as ASEAN Chair for 2025" (no country)
@@ -789,28 +517,6 @@ def _leading_country(lex: Lexicon, text: str) -> Country | None:
     ents = lex.entities(tokenize(text))
     if ents and ents[0].first == 0:
         return next((e.entry for e in ents[0].entries if e.kind == "country"), None)
-    return None
-
-
-def _party(m: Match):
-    for e in m.entries:
-        if e.kind in ("country", "organization"):
-            return e.entry
-    return None
-
-
-def _is_asean(x) -> bool:
-    return isinstance(x, Organization) and x.key == "asean"
-
-
-def _member(x) -> bool:
-    return isinstance(x, Country) and "asean-member" in x.groups
-
-
-def _year_near(tokens: list[Token], lo: int, hi: int) -> int | None:
-    for k in list(range(hi + 1, min(len(tokens), hi + 4))) + list(range(max(0, lo - 2), lo)):
-        if re.fullmatch(r"(19|20)\d\d", tokens[k].text):
-            return int(tokens[k].text)
     return None
 
 

@@ -1,0 +1,111 @@
+"""The records the discourse pass keeps while it reads an article: one view per sentence, and
+the meetings, people and facts gathered so far (before IRIs are minted)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..gazetteer import Country, Place
+from ..model import Evidence, Sentence
+from .dates import DateSpan
+from .lexicon import Match, Token
+from .meetings import GenericReference, MeetingMention
+from .people import PersonMention, RoleReference
+from .works import WorkMention
+
+
+@dataclass
+class SentenceView:
+    """Everything the components found in one sentence."""
+
+    sentence: Sentence
+    tokens: list[Token]
+    entities: list[Match]
+    meetings: list[MeetingMention]
+    generic: list[GenericReference]
+    persons: list[PersonMention]
+    role_refs: list[RoleReference]
+    dates: list[DateSpan]
+    works: list[WorkMention] = field(default_factory=list)
+    future: bool | None = None
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def offset(self) -> int:
+        return self.sentence.start
+
+    def evidence(self, start: int | None = None, end: int | None = None) -> Evidence:
+        return Evidence(self.sentence, self.sentence.start if start is None else start,
+                        self.sentence.end if end is None else end)
+
+
+@dataclass
+class MeetingRecord:
+    key: tuple[str, int | None]
+    label: str
+    series_key: str
+    series_label: str
+    meeting_class: str
+    composed: bool
+    ordinal: int | None
+    qualifier: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    start: str | None = None
+    end: str | None = None
+    place: Place | None = None
+    new_place: tuple[str, Country] | None = None  # a city named in text, not in the gazetteer
+    host: Country | None = None
+    virtual: bool = False
+    future: int = 0
+    past: int = 0
+    related_to: tuple | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class PersonRecord:
+    key: str
+    name: str
+    labels: set[str] = field(default_factory=set)
+    country: Country | None = None
+    posts: list[tuple] = field(default_factory=list)  # (RoleRef, holder Country|Organization|None, surface, Evidence)
+    role_words: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """What the discourse pass produced, before IRIs are minted."""
+
+    meetings: dict[tuple, MeetingRecord] = field(default_factory=dict)
+    persons: dict[str, PersonRecord] = field(default_factory=dict)
+    # (person, meeting) -> (capacity, country, Evidence)
+    participations: dict[tuple, tuple] = field(default_factory=dict)
+    country_participations: dict[tuple, tuple] = field(default_factory=dict)
+    chairmanships: list[dict] = field(default_factory=list)
+    partnerships: dict[str, dict] = field(default_factory=dict)  # partner key -> fields
+    works: dict[str, tuple[WorkMention, list[Evidence]]] = field(default_factory=dict)
+    outcomes: list[tuple] = field(default_factory=list)  # (meeting key, relation, work label, Evidence)
+    mentions: list[tuple] = field(default_factory=list)  # (kind, target, text, Evidence)
+
+
+def _between(text: str, offset: int, a_end: int, b_start: int) -> str:
+    return text[a_end - offset:b_start - offset]
+
+
+def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
+    """Meetings in a coordinated list ("the 44th and 45th ASEAN Summits", "A, B and C") share facts."""
+    groups: list[list[MeetingMention]] = []
+    for mm in view.meetings:
+        if groups:
+            gap = _between(view.text, view.offset, groups[-1][-1].end, mm.start)
+            if mm.start <= groups[-1][-1].end or re.fullmatch(r"[\s,;]*(?:(?:and|as well as|&)\s+)?(?:the\s+)?",
+                                                              re.sub(r"\([^)]*\)", "", gap)):
+                groups[-1].append(mm)
+                continue
+        groups.append([mm])
+    return groups
