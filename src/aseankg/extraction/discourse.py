@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import naming
-from ..gazetteer import Country, PartnershipLevel
+from ..gazetteer import Country
 from ..model import Article, Evidence, Sentence
 from ..sentences import split_sentences
 from .dates import dominant_year, find_dates, infer_reference_date
@@ -537,4 +537,4 @@ def caption_sentences(article: Article) -> list[Sentence]:
     return out
 
 
-__all__ = ["Facts", "SentenceView", "read_discourse", "PartnershipLevel"]
+__all__ = ["Discourse", "Facts", "SentenceView", "caption_sentences", "read_discourse"]
