@@ -168,8 +168,24 @@ def test_service_reaches_no_one(server):
 
 
 def test_oversized_body(server):
-    status, _ = _post(server, "ASK {}" + " " * 2_000_000)
-    assert status == 413
+    # The server may answer 413 and close before the client has sent all 2 MB: read the answer
+    # off the socket whatever happens to the rest of the upload.
+    host, port = urllib.parse.urlsplit(server).netloc.split(":")
+    body = ("ASK {}" + " " * 2_000_000).encode()
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: " + host.encode() + b"\r\nContent-Type: application/sparql-query"
+                     b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n")
+        try:
+            sock.sendall(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.split(b"\r\n", 1)[0].split()[1] == b"413"
 
 
 def test_query_page_in_chromium(server):

@@ -1,8 +1,8 @@
-"""The service's own pages: ``/health`` (liveness), ``/openapi.json`` and ``/`` (to the query page)."""
+"""The service's own pages: ``/health`` (liveness) and ``/openapi.json`` (``/`` is the home page, ``home``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify
 
 from .describe import openapi
 
@@ -23,8 +23,3 @@ def openapi_document():
     response = jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@bp.get("/")
-def home():
-    return redirect(url_for("sparql.sparql"))

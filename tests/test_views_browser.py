@@ -1,0 +1,144 @@
+"""The graph views in headless Chromium against a live ``aseankg serve`` on the seed articles: search
+in both spellings lands on the same page, the AMM-58 participation shows with its evidence, the ego
+network clicks through to a meeting, the timeline draws; screenshots are taken and checked, and no
+request leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ASEANKG = Path(sys.executable).parent / "aseankg"
+CHROMIUM = Path("/usr/bin/chromium")
+VIEWPORT = {"width": 1280, "height": 900}
+SON = "/id/person/bui-thanh-son"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``aseankg serve`` on a new store (it builds the bundled articles first)."""
+    if not CHROMIUM.exists():
+        pytest.skip("headless Chromium is not installed (Debian package chromium, /usr/bin/chromium)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright (PyPI) is not installed")
+    port = _free_port()
+    store = tmp_path_factory.mktemp("views-live") / "kg"
+    process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
+                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        process.stderr.close()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG file's IHDR chunk."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def shoot(page, path: Path) -> None:
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000, f"{path.name} is nearly empty"
+    assert png_size(path) == (VIEWPORT["width"], VIEWPORT["height"])
+
+
+def test_views_in_chromium(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(server + "/")
+            assert page.locator("#holdings").is_visible()
+            shoot(page, tmp_path / "home.png")
+
+            # search in both spellings: the first result is the same person's page
+            landed = []
+            for spelling in ["Bui Thanh Son", "Bùi Thanh Sơn"]:
+                page.goto(server + "/")
+                page.fill("#q", spelling)
+                page.press("#q", "Enter")
+                page.wait_for_selector("#search-results a")
+                page.locator("#search-results a").first.click()
+                page.wait_for_selector("#entity-label")
+                landed.append(urllib.parse.urlparse(page.url).path)
+            assert landed == [SON, SON]
+            assert page.inner_text("#entity-label").strip() == "Bui Thanh Son"
+
+            # the AMM-58 participation with the sentence that states it
+            group = page.locator("#in-akg-participant")
+            fact = group.locator("li.fact", has_text="58th ASEAN Foreign Ministers' Meeting (HeadOfDelegation)")
+            assert fact.count() == 1
+            sentence = fact.locator("blockquote.sentence").first
+            assert sentence.is_visible()
+            assert "will lead the Vietnamese delegation" in sentence.inner_text()
+            assert "Báo Quốc Tế" in fact.inner_text()
+            shoot(page, tmp_path / "person.png")
+
+            # the ego network: SVG links; a meeting node leads to the meeting's page
+            assert page.locator("svg.ego a.node").count() > 5
+            node = page.locator('svg.ego a.node[data-type="Meeting"]').first
+            href = node.get_attribute("href")
+            assert href.startswith("/id/meeting/")
+            node.scroll_into_view_if_needed()
+            node.locator("circle").click()
+            page.wait_for_url(server + href)
+            assert page.locator("#entity-label").is_visible()
+            assert page.locator("svg.ego").is_visible()
+            page.locator("#ego").scroll_into_view_if_needed()
+            shoot(page, tmp_path / "meeting.png")
+
+            # the timeline: one row per series, linked marks
+            page.goto(server + "/timeline")
+            assert page.locator("svg.timeline a.mark").count() >= 5
+            assert page.locator('svg.timeline a.mark[href="/id/meeting/amm-58"]').count() == 1
+            shoot(page, tmp_path / "timeline.png")
+            page.goto(server + "/timeline?country=MYS&year=2025")
+            assert page.locator('svg.timeline a.mark[href="/id/meeting/amm-58"]').count() == 1
+        finally:
+            browser.close()
+    off_host = [u for u in requests
+                if not u.startswith("data:") and urllib.parse.urlparse(u).hostname != "127.0.0.1"]
+    assert requests and not off_host
