@@ -132,3 +132,74 @@ def test_the_project_ontology_derives_chaired(tmp_path, make_article):
         chaired = db.query(f"SELECT ?w ?m WHERE {{ ?w <{AKG.chaired}> ?m }}").rows
         assert chaired and report.triples_inferred > 0
         assert db.query(f"ASK {{ ?p a <{AKG.ChairingParticipation}> }}").boolean
+
+
+# ------------------------------------------------------------------------------ the rules engine
+
+def _inferred(store) -> set:
+    return set(store.graph(settings.INFERENCE_GRAPH))
+
+
+def _both_engines(store, **options) -> tuple[set, set]:
+    infer(store, engine="owlrl", **options)
+    by_owlrl = _inferred(store)
+    infer(store, engine="rules", **options)
+    return by_owlrl, _inferred(store)
+
+
+def test_rules_engine_is_the_default_and_matches_owlrl_on_synthetic_data(store, tiny_ontology):
+    by_owlrl, by_rules = _both_engines(store, ontology=tiny_ontology)
+    assert by_rules == by_owlrl and len(by_rules) > 50
+    assert infer(store, ontology=tiny_ontology).triples_inferred == len(by_rules)  # default: rules
+
+
+@pytest.mark.slow
+def test_rules_engine_matches_owlrl_on_the_seeds_and_synthetic_data(tmp_path, make_article):
+    """With the project ontology, the seeds (built, so with the gazetteer) and synthetic articles, both
+    engines derive the same: rdf:type through subclasses, unions and hasValue, domain and range types,
+    sub-properties, the attended / chaired chains through hasSelf, and the schema-level statements
+    owlrl adds (subclass, domain and range closure). owlrl takes most of the time here."""
+    from aseankg.ingest import build_articles
+
+    with EmbeddedStore(tmp_path / "kg") as db:
+        build_articles([settings.ARTICLES_DIR], db)
+        for i in range(12):
+            db.write_article(*make_article(i))
+        before = article_graphs_dump(db)
+        by_owlrl, by_rules = _both_engines(db)
+        assert article_graphs_dump(db) == before  # article graphs untouched by either engine
+        graphs = {r[0] for r in db.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?w <{AKG.attended}> ?m }} }}")}
+        assert graphs == {URIRef(settings.INFERENCE_GRAPH)}
+    assert by_rules == by_owlrl
+    predicates = {p for _, p, _ in by_rules}
+    assert {AKG.attended, AKG.chaired, RDF.type} <= predicates
+    types = {o for _, p, o in by_rules if p == RDF.type}
+    assert {AKG.Meeting, AKG.ChairingParticipation, URIRef("https://schema.org/Person")} <= types
+    seed_chairs = {m for _, p, m in by_rules if p == AKG.chaired and "asean-som" in str(m)}
+    assert seed_chairs  # the seeds' own chaired meeting, through the hasSelf rule
+
+
+def test_rules_for_inverse_symmetric_and_transitive_properties():
+    from aseankg.reasoning import rule_entailments
+
+    ontology = Graph().parse(data="""
+        @prefix : <http://e.org/#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        :hasPart owl:inverseOf :partOf . :near a owl:SymmetricProperty . :within a owl:TransitiveProperty .
+        :Capital owl:equivalentClass [ owl:intersectionOf ( :City [ owl:onProperty :seatOf ; owl:hasValue :gov ] ) ] .
+    """, format="turtle")
+    E = Namespace("http://e.org/#")
+    data = [(E.a, E.hasPart, E.b), (E.x, E.near, E.y), (E.p, E.within, E.q), (E.q, E.within, E.r),
+            (E.c, RDF.type, E.Capital)]
+    new = rule_entailments(data, ontology)
+    owlrl = Graph()
+    for t in (*data, *ontology):
+        owlrl.add(t)
+    expected = entailments(owlrl)
+    assert {(E.b, E.partOf, E.a), (E.y, E.near, E.x), (E.p, E.within, E.r), (E.c, RDF.type, E.City),
+            (E.c, E.seatOf, E.gov)} <= set(new)
+    assert set(new) == set(expected)
+
+
+def test_unknown_engine_is_refused(store):
+    with pytest.raises(ValueError, match="rules, owlrl"):
+        infer(store, engine="fast")

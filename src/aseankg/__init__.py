@@ -7,6 +7,15 @@
 [("58th ASEAN Foreign Ministers' Meeting", '2025-07-09')]
 >>> [(x.participant.rsplit('/', 1)[1], x.capacity) for x in ex.participations]
 [('dang-hoang-giang', 'HeadOfDelegation')]
+
+A store of articles is a ``KnowledgeGraph`` (see ``aseankg.graph`` for the whole tour):
+
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp, aseankg.open(tmp + "/kg") as kg:
+...     report = kg.build([aseankg.settings.ARTICLES_DIR])
+...     chair = kg.chair_of(2025)
+>>> report.added, chair.country_name
+(5, 'Malaysia')
 """
 
 from __future__ import annotations
@@ -15,12 +24,14 @@ import os
 from collections.abc import Iterable
 from datetime import date
 
+from .graph import Chairmanship, KnowledgeGraph, Meeting, Participant
 from .ingest import BuildReport, build_articles
 from .model import Article, Extraction
 from .store import Store, open_store
 
 __version__ = "0.1.0"
-__all__ = ["extract", "build", "open", "Article", "Extraction", "BuildReport", "Store"]
+__all__ = ["extract", "build", "open", "KnowledgeGraph", "Meeting", "Participant", "Chairmanship",
+           "Article", "Extraction", "BuildReport", "Store"]
 
 
 def extract(text: str | Article, *, published: date | str | None = None, url: str | None = None,
@@ -37,15 +48,19 @@ def extract(text: str | Article, *, published: date | str | None = None, url: st
     return extraction.extract(article)
 
 
-def open(location: str | os.PathLike | None = None, **kwargs) -> Store:  # noqa: A001 - the library's verb
-    """The store at ``location`` (a folder, created if need be, or a SPARQL endpoint's query URL);
-    ``None`` means ``$ASEANKG_STORE`` or ``./aseankg-store``."""
-    return open_store(location, **kwargs)
+def open(location: str | os.PathLike | None = None, **kwargs) -> KnowledgeGraph:  # noqa: A001 - the verb
+    """The knowledge graph at ``location`` (a folder, created if need be, or a SPARQL endpoint's query
+    URL); ``None`` means ``$ASEANKG_STORE`` or ``./aseankg-store``. ``kwargs`` go to
+    ``store.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
+    return KnowledgeGraph.open(location, **kwargs)
 
 
-def build(paths: Iterable[str | os.PathLike], store: Store | str | os.PathLike | None = None) -> BuildReport:
-    """Ingest the articles under ``paths`` into ``store`` (a ``Store`` or a location), as
-    ``aseankg build`` does."""
+def build(paths: Iterable[str | os.PathLike],
+          store: KnowledgeGraph | Store | str | os.PathLike | None = None) -> BuildReport:
+    """Ingest the articles under ``paths`` into ``store`` (a ``KnowledgeGraph``, a ``Store`` or a
+    location), as ``aseankg build`` does."""
+    if isinstance(store, KnowledgeGraph):
+        return store.build(paths)
     if isinstance(store, Store):
         return build_articles(paths, store)
     kg = open_store(store)
