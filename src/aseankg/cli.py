@@ -190,13 +190,15 @@ def _cell(value) -> str:
 
 @main.command()
 @store_option
-def reason(store: str | None) -> None:
+@click.option("--engine", type=click.Choice(["rules", "owlrl"]), default="rules", show_default=True,
+              help="rules: the ontology's rules as SPARQL, fast; owlrl: the full OWL 2 RL closure, slow.")
+def reason(store: str | None, engine: str) -> None:
     """Compute the OWL RL closure into its own named graph."""
     from .reasoning import infer
 
     kg = _open(store)
     try:
-        report = infer(kg)
+        report = infer(kg, engine=engine)
     finally:
         kg.close()
     click.echo(str(report))
