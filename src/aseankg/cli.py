@@ -43,6 +43,7 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
     """Read the articles under PATHS and add them to the store, one checked graph each."""
     from .ingest import build_articles
     from .reading import article_files
+    from .store import StoreError
 
     kg = _open(store)
     files = article_files(paths)
@@ -59,9 +60,20 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     bar.update(1)
 
             report = build_articles(files, kg, progress=step, quarantine_dir=quarantine)
-    finally:
         kg.close()
+    except (StoreError, OSError) as exc:
+        _close_after(kg)
+        raise click.ClickException(f"{exc}\nThe build stopped; the articles stored before this are whole and "
+                                   "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
+
+
+def _close_after(kg) -> None:
+    """Close a store after a failure without hiding the failure (closing may fail the same way)."""
+    try:
+        kg.close()
+    except Exception:  # the first error is the one to report
+        pass
 
 
 @main.command()

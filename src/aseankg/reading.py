@@ -485,6 +485,9 @@ def _normalise_input(text: str, source_file: str | None) -> str:
         raise ArticleError(source_file, f"expected text, got {type(text).__name__}")
     if not text.strip():
         raise ArticleError(source_file, "is empty" if not text else "contains only whitespace")
+    if len(text) > settings.MAX_ARTICLE_BYTES:
+        raise ArticleError(source_file, f"is {len(text):,} characters long, over the limit of "
+                                        f"{settings.MAX_ARTICLE_BYTES:,} (settings.MAX_ARTICLE_BYTES)")
     sample = text[:20000]
     controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
     if "\x00" in sample or controls > 0.05 * len(sample):
@@ -569,6 +572,29 @@ def _html_metadata(html: str) -> dict[str, object]:
     return meta
 
 
+_DOCTYPE_SUBSET = re.compile(r"\s*(?:<\?xml\b[^>]{0,500}>\s*)?<!DOCTYPE\b[^\[>]{0,500}\[", re.I)
+_SUBSET_END = re.compile(r"\]\s*>")
+
+
+def _without_internal_subset(html: str, source: str | None) -> str:
+    """``html`` with a DOCTYPE's internal subset (``<!DOCTYPE html [ <!ENTITY ...> ]>``) cut out, so
+    that no parser can expand its entities ("billion laughs") or fetch external ones (``SYSTEM
+    "file:..."``); an entity reference left in the text stays as text.
+
+    >>> _without_internal_subset('<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><p>&x;</p>', None)
+    '<!DOCTYPE html><p>&x;</p>'
+    """
+    m = _DOCTYPE_SUBSET.match(html)
+    if not m:
+        return html
+    end = _SUBSET_END.search(html, m.end())
+    if not end:
+        line = html.count("\n", 0, m.end()) + 1
+        raise ArticleError(source, "the DOCTYPE declaration opens an internal subset that is never closed",
+                           line=line)
+    return html[:m.end() - 1].rstrip() + ">" + html[end.end():]
+
+
 def parse_html(html: str, *, source_file: str | os.PathLike | None = None, url: str | None = None,
                publisher: str | None = None, published: date | str | None = None,
                headline: str | None = None) -> Article:
@@ -577,7 +603,7 @@ def parse_html(html: str, *, source_file: str | os.PathLike | None = None, url: 
     import trafilatura
 
     source = None if source_file is None else str(source_file)
-    html = _normalise_input(html, source)
+    html = _without_internal_subset(_normalise_input(html, source), source)
     if not re.search(r"<(?:html|body)\b", html[:5000], re.I):
         html = f"<html><body>{html}</body></html>"  # a fragment, as in a JSON record's text
     meta = _html_metadata(html)

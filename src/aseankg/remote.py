@@ -22,6 +22,7 @@ which works everywhere but costs more with many graphs.
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -47,6 +48,21 @@ from .store import (
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
+#: The default cap on the size of one answer, in bytes (``RemoteStore(max_response=...)``).
+MAX_RESPONSE_BYTES = 1 << 30
+#: What an answer may be written in, by media type (a server may ignore Accept).
+RESULT_PARSERS = {RESULTS_JSON: ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
+                  "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+                  "application/xml": ox.QueryResultsFormat.XML, "text/xml": ox.QueryResultsFormat.XML}
+GRAPH_PARSERS = {NTRIPLES: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+                 "application/xml": ox.RdfFormat.RDF_XML, "text/xml": ox.RdfFormat.RDF_XML}
+
+
+class _Body(bytes):
+    """An answer's bytes, with the media type the server said they are in."""
+
+    media_type: str = ""
 
 
 def derive_endpoints(query_url: str, update_url: str | None = None,
@@ -79,15 +95,20 @@ class RemoteStore:
 
     ``union_default_graph``: ``True`` if the server's default graph is the union of its named
     graphs, ``False`` if not, ``None`` to find out (once there is data to tell by).
-    ``timeout`` is the default time limit in seconds for each HTTP request.
+    ``timeout`` is the default time limit in seconds for each HTTP request, ``max_response`` the
+    most bytes an answer may have. Answers are parsed by pyoxigraph in the format the server says
+    they are in; XML that declares a DOCTYPE is refused before any parser sees it (entity
+    expansion, external entities).
     """
 
     def __init__(self, query_url: str, *, update_url: str | None = None, gsp_url: str | None = None,
-                 union_default_graph: bool | None = None, timeout: float = 60.0) -> None:
+                 union_default_graph: bool | None = None, timeout: float = 60.0,
+                 max_response: int = MAX_RESPONSE_BYTES) -> None:
         self.query_url, self.update_url, self.gsp_url = derive_endpoints(query_url, update_url, gsp_url)
         self.location = self.query_url
         self.union_default_graph = union_default_graph
         self.timeout = timeout
+        self.max_response = max_response
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
@@ -106,7 +127,11 @@ class RemoteStore:
         limit = self.timeout if timeout is None else timeout
         try:
             with urllib.request.urlopen(request, timeout=limit) as response:
-                return response.read()
+                body = _Body(response.read(self.max_response + 1))
+                body.media_type = response.headers.get_content_type()
+        except http.client.HTTPException as error:  # the connection broke off mid-answer
+            raise StoreError(f"the SPARQL store at {_shorten(url)} broke off its answer to {method} "
+                             f"({type(error).__name__}); is it still running?") from error
         except urllib.error.HTTPError as error:
             if missing_ok and error.code == 404:
                 return None
@@ -121,6 +146,30 @@ class RemoteStore:
             raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error.reason}") from error
         except OSError as error:
             raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error}") from error
+        if len(body) > self.max_response:
+            raise StoreError(f"{method} {_shorten(url)} answered more than {self.max_response:,} bytes, "
+                             f"the limit (RemoteStore(max_response=...))")
+        return body
+
+    def _parse(self, body: bytes, url: str, *, graph: bool):
+        """``body`` parsed as query results (``graph=False``) or triples, in the format the server
+        named, whole (a syntax error anywhere is a ``StoreError`` naming ``url`` and the position)."""
+        media = getattr(body, "media_type", "")
+        if media not in (GRAPH_PARSERS if graph else RESULT_PARSERS):
+            media = NTRIPLES if graph else RESULTS_JSON  # what was asked for
+        if "xml" in media and (b"<!DOCTYPE" in body or b"<!ENTITY" in body):
+            raise StoreError(f"{_shorten(url)} sent an XML answer that declares a DOCTYPE or entities: "
+                             "refused (entities could expand without bound or read local files)")
+        try:
+            if graph:
+                return list(ox.parse(bytes(body), GRAPH_PARSERS[media]))
+            answer = ox.parse_query_results(bytes(body), format=RESULT_PARSERS[media])
+            if isinstance(answer, ox.QuerySolutions):
+                variables = answer.variables
+                return _Solutions(variables, list(answer))
+            return answer
+        except (SyntaxError, ValueError) as error:
+            raise StoreError(f"{_shorten(url)} sent an answer ({media}) that does not parse: {error}") from None
 
     def _graph_url(self, iri: str) -> str:
         return f"{self.gsp_url}?{urllib.parse.urlencode({'graph': str(iri)})}"
@@ -135,13 +184,7 @@ class RemoteStore:
         body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(fields).encode(),
                              headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
                              timeout=timeout)
-        try:
-            if accept == NTRIPLES:
-                return ox.parse(body, ox.RdfFormat.N_TRIPLES)
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as error:
-            raise StoreError(f"{_shorten(self.query_url)} sent an answer that does not parse: {error}"
-                             ) from None
+        return self._parse(body, self.query_url, graph=accept == NTRIPLES)
 
     def _select(self, sparql: str) -> QueryResult:
         """Run one of the library's own queries (over all named graphs via ``GRAPH``)."""
@@ -177,8 +220,9 @@ class RemoteStore:
 
     def graph(self, iri: str) -> Graph:
         """A copy of named graph ``iri`` (Graph Store Protocol ``GET``; empty if there is none)."""
-        body = self._request(self._graph_url(iri), headers={"Accept": NTRIPLES}, missing_ok=True)
-        triples = ox.parse(body, ox.RdfFormat.N_TRIPLES) if body else ()
+        url = self._graph_url(iri)
+        body = self._request(url, headers={"Accept": NTRIPLES}, missing_ok=True)
+        triples = self._parse(body, url, graph=True) if body else ()
         return graph_from_triples(triples, identifier=str(iri))
 
     def union_graph(self, *, inference: bool = False) -> Graph:
@@ -236,7 +280,7 @@ class RemoteStore:
         body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(
             {"query": "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).encode(),
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON})
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        solutions = self._parse(body, self.query_url, graph=False)
         quads = (ox.Quad(row[0], row[1], row[2], row[3]) for row in solutions)
         return write_quads(quads, out, format)
 
@@ -248,6 +292,14 @@ class RemoteStore:
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 
+
+
+class _Solutions(list):
+    """Parsed solutions with their variables, standing in for ``pyoxigraph.QuerySolutions``."""
+
+    def __init__(self, variables, rows) -> None:
+        super().__init__(rows)
+        self.variables = variables
 
 
 def _shorten(url: str, limit: int = 200) -> str:

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pyparsing import ParseException
 from rdflib import BNode, Literal, URIRef
+from rdflib.plugins.sparql import parser as _parser
 from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
@@ -44,6 +45,23 @@ class QueryRefused(ValueError):
 
 class QuerySyntaxError(ValueError):
     """A query that does not parse; the message is the parser's."""
+
+
+#: rdflib's SPARQL parser (pyparsing) is not thread-safe (rdflib#1282): concurrent first parses can
+#: leave it broken for the life of the process, so every parse in the project takes this lock.
+PARSER_LOCK = threading.Lock()
+
+
+def parse_query(sparql: str):
+    """rdflib's parse of a SPARQL query, one thread at a time."""
+    with PARSER_LOCK:
+        return _parser.parseQuery(sparql)
+
+
+def parse_update(sparql: str):
+    """rdflib's parse of a SPARQL update, one thread at a time."""
+    with PARSER_LOCK:
+        return _parser.parseUpdate(sparql)
 
 
 @dataclass(frozen=True)
@@ -80,7 +98,7 @@ def inspect_query(sparql: str) -> QueryInfo:
     if not isinstance(sparql, str):
         raise TypeError("a SPARQL query must be a str")
     try:
-        parsed = parseQuery(sparql)
+        parsed = parse_query(sparql)
     except ParseException as error:
         _refuse_update(sparql)
         raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
@@ -111,7 +129,7 @@ def inspect_query(sparql: str) -> QueryInfo:
 def _refuse_update(sparql: str) -> None:
     """Raise a clear refusal if ``sparql`` is an update (it failed to parse as a query)."""
     try:
-        update = parseUpdate(sparql)
+        update = parse_update(sparql)
     except Exception:
         return
     if any(isinstance(n, CompValue) and n.name == "Load" for n in _walk(update)):

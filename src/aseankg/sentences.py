@@ -37,7 +37,8 @@ SENTENCE_STARTERS = frozenset(
 )
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_END = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=(\S))")
+# Possessive quantifiers and the look-behind keep this linear on long runs of punctuation.
+_END = re.compile(r"(?<![.!?…])([.!?…]++)([\"”’')\]]*+)(\s+)(?=(\S))")
 _OPENERS = "\"“‘'([«"
 _NEXT_WORD = re.compile(r"[\"“‘'(\[]*([^\s\"”’',.;:!?)]*)")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")

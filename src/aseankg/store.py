@@ -317,9 +317,12 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if self._db is not None:
+            db, self._db = self._db, None
             if not self.read_only:
-                self._db.flush()
-            self._db = None
+                try:
+                    db.flush()
+                except OSError as error:
+                    raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
 
 
 # ------------------------------------------------------------------------------------------- dumps

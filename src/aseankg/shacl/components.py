@@ -18,6 +18,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from ..safety import PARSER_LOCK
 from .data import XSD, UnsupportedShapeError
 
 if TYPE_CHECKING:  # annotations only: at run time components depend on .data alone
@@ -205,7 +206,8 @@ class Sparql(Component):
     def __init__(self, node: Node, query: str, messages: list[Literal], deactivated: bool):
         self.node, self.query, self.messages, self.deactivated = node, query, messages, deactivated
         try:
-            algebra = prepareQuery(query).algebra
+            with PARSER_LOCK:  # rdflib's parser is not thread-safe
+                algebra = prepareQuery(query).algebra
         except Exception as exc:
             raise UnsupportedShapeError(f"sh:select of {node} does not parse: {exc}") from exc
         names, predicates, full = _analyse(algebra)

@@ -19,11 +19,10 @@ import threading
 from dataclasses import dataclass
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..querying import Answer, QueryJob, QueryPool, execute, serialize
-from ..safety import QueryRefused, QuerySyntaxError, inspect_query
+from ..safety import QueryRefused, QuerySyntaxError, inspect_query, parse_update
 from ..store import EmbeddedStore, Store, StoreError
 from .protocol import Operation, ProtocolError, with_using, without_dataset
 
@@ -126,7 +125,7 @@ def check_update(sparql: str) -> None:
     aseankg.safety.QueryRefused: LOAD is refused: updates may not read from the network or files
     """
     try:
-        parsed = parseUpdate(sparql)
+        parsed = parse_update(sparql)
     except ParseException as error:
         raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
     except Exception as error:  # the parser raises assorted errors on odd input
