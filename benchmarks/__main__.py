@@ -1,0 +1,262 @@
+"""Run the benchmarks: ``python -m benchmarks [--quick] [--only SECTION ...] [--out FILE]``.
+
+Prints a table and writes JSON (default ``benchmarks/results/latest.json``; with ``--only`` the
+other sections already in that file are kept). Every figure is a median with min and max over
+repeated runs; comparisons run side by side in the same session and are reported as ratios.
+``--quick`` runs every section at small sizes (a few minutes; CI runs it to keep the harness
+working); the default runs the sizes the targets are stated at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+
+SECTIONS = ("ingest", "endpoint", "library", "inference", "exports")
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The sizes and repeats of one mode."""
+
+    name: str
+    ingest: dict[int, int]  # articles -> builds
+    endpoint_triples: int
+    endpoint_runs: int
+    load_seconds: float
+    cold_starts: int
+    query_cap: float
+    library_triples: int
+    library_runs: int
+    rdflib_cap: float
+    inference: dict[int, float] = field(default_factory=dict)  # triples -> owlrl cap (s)
+    inference_runs: int = 1
+    export_nodes: int = 1000
+    export_runs: int = 1
+
+
+QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_runs=2, load_seconds=1.0,
+             cold_starts=1, query_cap=4.0, library_triples=5_000, library_runs=1, rdflib_cap=3.0,
+             inference={5_000: 5.0}, export_nodes=300)
+FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=2,
+            load_seconds=5.0, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
+            rdflib_cap=20.0, inference={100_000: 60.0, 1_000_000: 30.0}, inference_runs=1,
+            export_nodes=20_000, export_runs=1)
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    memory = 0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            memory = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
+    except (OSError, StopIteration):
+        pass
+    versions = {}
+    for package in ("aseankg", "pyoxigraph", "oxigraph", "rdflib", "owlrl", "pyshacl", "flask", "waitress",
+                    "networkx"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = None
+    return {"nproc": os.cpu_count(), "memory_gib": round(memory / 2**20, 1), "cpu": cpu,
+            "python": platform.python_version(), "platform": platform.platform(), "packages": versions,
+            "load_average_at_start": load}
+
+
+def run(plan: Plan, sections: list[str], scratch: str, log, save=None) -> dict:
+    """Measure ``sections`` with ``plan``; ``save(results so far)`` is called after each section."""
+    from . import endpoint, exports, inference, ingest, library
+
+    out: dict = {}
+    for section in sections:
+        started = time.perf_counter()
+        log(f"== {section}")
+        if section == "ingest":
+            def partial(result: dict) -> None:
+                if save:
+                    save({**out, "ingest": result})
+            out[section] = ingest.measure(plan.ingest, scratch, log=log, progress=partial)
+        elif section == "endpoint":
+            out[section] = endpoint.measure(plan.endpoint_triples, scratch, runs=plan.endpoint_runs,
+                                            load_seconds=plan.load_seconds, cold_starts=plan.cold_starts,
+                                            cap=plan.query_cap, log=log)
+        elif section == "library":
+            out[section] = library.measure(plan.library_triples, scratch, runs=plan.library_runs,
+                                           cap=plan.rdflib_cap, log=log)
+        elif section == "inference":
+            out[section] = inference.measure(plan.inference, scratch, runs=plan.inference_runs, log=log)
+        elif section == "exports":
+            out[section] = exports.measure(plan.export_nodes, scratch, runs=plan.export_runs, log=log)
+        out[section]["section_seconds"] = round(time.perf_counter() - started, 1)
+        if save:
+            save(out)
+    return out
+
+
+def _fmt(stats: dict | None, unit: str = "", digits: int = 1) -> str:
+    if not stats or stats.get("median") is None:
+        return "n/a"
+    m, lo, hi = (stats[k] for k in ("median", "min", "max"))
+    if stats.get("runs", 1) <= 1:
+        return f"{m:.{digits}f}{unit}"
+    return f"{m:.{digits}f}{unit} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def table(results: dict) -> str:
+    """The results as a Markdown table: measure, figure (median, min–max), target, verdict."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("met" if ok else "NOT met")
+
+    s = results.get("sections", {})
+    if "ingest" in s:
+        sizes = s["ingest"]["sizes"]
+        for size, e in sizes.items():
+            rate = e["articles_per_second"]
+            rows.append((f"ingest {size} articles, articles/s (1 core)", _fmt(rate),
+                         "≥ 50/s", verdict(rate["median"] >= 50)))
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in e["stage_share"].items())
+            rows.append((f"ingest {size}: ms/article by stage", ", ".join(
+                f"{k} {v:.1f}" for k, v in e["stage_ms_per_article"].items()), shares, ""))
+        if "growth" in s["ingest"]:
+            g = s["ingest"]["growth"]
+            rows.append((f"ingest cost per article at {g['to']} / at {g['from']}", f"{g['ratio']:.2f}x",
+                         "≤ 1.5x", verdict(g["ratio"] <= 1.5)))
+        big = max(sizes, key=int)
+        rows.append((f"peak RSS of a {big}-article build", _fmt(sizes[big]["peak_rss_mib"], " MiB"), "", ""))
+    if "endpoint" in s:
+        e = s["endpoint"]
+        lat = e.get("latency", {})
+        past = ", ".join(f"{k} ({'/'.join(v)})" for k, v in lat.get("past_cap", {}).items()) or "none"
+        rows.append((f"saved queries over HTTP on {e['quads']:,} quads: aseankg/oxigraph latency ratio "
+                     f"(median over queries; past the {lat.get('cap_seconds')} s cap: {past})",
+                     _fmt(lat.get("ratio"), "x", 2), "≤ 1.5x",
+                     verdict(lat["ratio"]["median"] <= 1.5) if lat.get("ratio", {}).get("median") else "n/a"))
+        for kind, t in e.get("throughput", {}).items():
+            if kind == "concurrency":
+                continue
+            a, b = t["aseankg serve"], t["oxigraph serve"]
+            rows.append((f"throughput, {kind} query, concurrency {e['throughput']['concurrency']}: req/s "
+                         f"aseankg vs oxigraph", f"{a['requests_per_second']} vs {b['requests_per_second']} "
+                         f"= {t['ratio']:.2f}x; errors {a['errors']}/{b['errors']}", "ratio, zero errors",
+                         verdict(a["errors"] == 0 and b["errors"] == 0)))
+        for name, m in e.get("memory", {}).items():
+            rows.append((f"RSS while serving, {name} (with workers)", f"{m['rss_mib']} MiB = "
+                         f"{m['mib_per_million_triples']} MiB per million triples", "", ""))
+        rows.append((f"cold start of aseankg serve on {e['quads']:,} quads to first answer",
+                     _fmt(e.get("cold_start_seconds"), " s", 2), "", ""))
+    if "library" in s:
+        lib = s["library"]
+        capped = ", ".join(lib.get("rdflib_past_cap", [])) or "none"
+        rows.append((f"library (pyoxigraph) vs rdflib in memory, {lib['quads']:,} quads: speed-up, median "
+                     f"over queries (rdflib past the {lib['cap_seconds']} s cap: {capped})",
+                     _fmt(lib.get("speedup"), "x"), "shows the choice", ""))
+    if "inference" in s:
+        for e in s["inference"]["sizes"].values():
+            for engine in s["inference"]["engines"]:
+                r = e.get(engine, {})
+                figure = (f"past the {r.get('cap_seconds'):g} s cap" if r.get("past_cap")
+                          else _fmt(r.get("seconds"), " s"))
+                rows.append((f"OWL RL closure, {e['quads']:,} quads, {engine}", figure, "", ""))
+    if "exports" in s:
+        x = s["exports"]
+        rows.append((f"full projection of {x['quads']:,} quads ({x['nodes']:,} nodes, {x['edges']:,} edges)",
+                     _fmt(x["project_seconds"], " s"), "", ""))
+        rows.append(("GEXF (dynamic) / GraphML of it", f"{_fmt(x['gexf_seconds'], ' s')} / "
+                     f"{_fmt(x['graphml_seconds'], ' s')}", "", ""))
+    lines = ["| measure | figure: median (min–max) | target | verdict |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def _commit() -> str | None:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit or None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, a few minutes (CI)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run these sections only")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="JSON file to write")
+    parser.add_argument("--scratch", default=None, help="folder for temporary stores (default: a tmp folder)")
+    parser.add_argument("--ingest-sizes", nargs="+", metavar="ARTICLES[xRUNS]",
+                        help="corpus sizes to ingest instead of the mode's (e.g. 100x3 1000 100000)")
+    parser.add_argument("--table", action="store_true", help="print the table of --out's results; run nothing")
+    args = parser.parse_args(argv)
+    if args.table:
+        print(table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
+    plan = QUICK if args.quick else FULL
+    if args.ingest_sizes:
+        sizes = {}
+        for item in args.ingest_sizes:
+            count, _, runs = item.partition("x")
+            sizes[int(count)] = int(runs or 1)
+        plan = replace(plan, ingest=sizes)
+    sections = list(args.only or SECTIONS)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    previous: dict = {}
+    if args.only and args.out.exists():
+        try:
+            previous = json.loads(args.out.read_text(encoding="utf-8")).get("sections", {})
+        except ValueError:
+            previous = {}
+    about = machine()
+    command = "python -m benchmarks" + (" --quick" if args.quick else "")
+    if args.only:
+        command += " --only " + " ".join(args.only)
+
+    def save(measured: dict, complete: bool = False) -> dict:
+        results = {"mode": plan.name, "command": command, "complete": complete,
+                   "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                   "seconds": round(time.perf_counter() - started, 1), "machine": about,
+                   "plan": {k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()})
+                            for k, v in plan.__dict__.items()},
+                   "commit": _commit(), "sections": {**previous, **measured}}
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = args.out.with_name(f".{args.out.name}.tmp")
+        temporary.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(temporary, args.out)
+        return results
+
+    with tempfile.TemporaryDirectory(dir=args.scratch, prefix="aseankg-bench-") as scratch:
+        measured = run(plan, sections, scratch, log, save)
+    results = save(measured, complete=True)
+    print(table(results))
+    log(f"wrote {args.out} in {results['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
