@@ -23,8 +23,7 @@ from .measure import Stats, ratio, timed, tree_rss_kib
 from .triples import build_store
 
 #: A point query (one article's headline: one row) and a join query (the people who took part in one
-#: meeting, with their countries and names). The union default graph is a bag over the named graphs
-#: (a triple stated in 100 article graphs matches 100 times), hence DISTINCT.
+#: meeting, with their countries and names; a person may take part in more than one capacity).
 POINT = (f"SELECT ?headline WHERE {{ <{naming.article_iri(hashlib.sha256(b'synthetic article 1').hexdigest())}> "
          "<https://schema.org/headline> ?headline }")
 JOIN = """PREFIX akg: <https://w3id.org/aseankg/ontology#>

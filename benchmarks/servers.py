@@ -20,6 +20,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aseankg import settings
+
 ACCEPT = "application/sparql-results+json"
 
 
@@ -124,24 +126,30 @@ def start_aseankg(store: str | os.PathLike, *, workers: int = 2, threads: int = 
 
 
 def start_oxigraph(location: str | os.PathLike, *, timeout: float | None = None) -> Server:
-    """``oxigraph serve`` on ``location`` with the union of named graphs as default graph (as aseankg)."""
+    """``oxigraph serve`` on ``location``, whose default graph ``oxigraph_load`` made the merge of the
+    named graphs (as aseankg's)."""
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("no oxigraph server binary (pip install oxigraph)")
     port = free_port()
-    process = subprocess.Popen([str(binary), "serve", "--location", str(location), "--union-default-graph",
-                                "--bind", f"127.0.0.1:{port}"],
+    process = subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return Server("oxigraph serve", process, f"http://127.0.0.1:{port}/query")
 
 
 def oxigraph_load(location: str | os.PathLike, dump: str | os.PathLike) -> None:
-    """Load an N-Quads dump into a new Oxigraph folder with ``oxigraph load``."""
+    """Load an N-Quads dump into a new Oxigraph folder with ``oxigraph load``, then fill its default
+    graph with the merge of the named graphs but the inferences (``oxigraph update``), the layout
+    ``aseankg build`` keeps."""
     binary = oxigraph_binary()
     if binary is None:
         raise RuntimeError("no oxigraph server binary (pip install oxigraph)")
     subprocess.run([str(binary), "load", "--location", str(location), "--file", str(dump)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    merge = (f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+             f"FILTER (?g != <{settings.INFERENCE_GRAPH}>) }}")
+    subprocess.run([str(binary), "update", "--location", str(location), "--update", merge],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 @dataclass

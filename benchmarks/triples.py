@@ -8,7 +8,8 @@ chairmanship), with entities shared across articles the way a real corpus shares
 the saved queries ask about by default (``meeting/amm-58``, ``person/bui-thanh-son``,
 ``country/VNM``, ``place/kuala-lumpur``, ...) occur, so every saved query has work to do.
 ``build_store`` writes N-Quads to a file and bulk-loads it (``pyoxigraph.Store.bulk_load``) with
-the ontology and the reference data, as ``aseankg build`` would leave them.
+the ontology and the reference data, then merges the named graphs into the default graph, as
+``aseankg build`` would leave them.
 
 >>> lines = article_quads(3, articles=1000)
 >>> all(line.endswith(" .\\n") for line in lines), 100 < len(lines) < 130
@@ -177,6 +178,7 @@ def build_store(folder: str | os.PathLike | None, triples: int, *, scratch: str 
     store = EmbeddedStore(folder)
     store.db.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     load_reference(store)
+    store.merge_default_graph()
     if folder is not None:
         store.db.optimize()
         store.db.flush()

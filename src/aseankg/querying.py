@@ -44,10 +44,9 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from . import settings
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import QueryTimeout, StoreError
+from .store import QueryTimeout, StoreError, default_dataset
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle
@@ -64,7 +63,7 @@ class QueryJob:
 
     ``default_graphs`` / ``named_graphs`` (graph IRIs, as the protocol's ``default-graph-uri`` and
     ``named-graph-uri``) replace the query's own dataset when either is given. Otherwise a query
-    without ``FROM`` sees the union of all named graphs (without the inference graph when
+    without ``FROM`` sees the store's merged default graph (without the inference graph when
     ``inference`` is false) and a query with ``FROM`` exactly what it names (``own_dataset``).
     """
 
@@ -101,13 +100,7 @@ def execute(db: ox.Store, job: QueryJob) -> Answer:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     elif not job.own_dataset:
-        if job.inference:
-            options["use_default_graph_as_union"] = True
-        else:
-            inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
-            graphs = [g for g in db.named_graphs() if g != inferred]
-            options["default_graph"] = graphs
-            options["named_graphs"] = graphs
+        options = default_dataset(db, job.inference)
     try:
         result = from_oxigraph(db.query(job.sparql, base_iri=job.base_iri, **options), max_rows=job.max_rows)
     except SyntaxError as error:

@@ -53,7 +53,7 @@ from rdflib.term import Node
 
 from . import settings
 from .results import TermCache, graph_from_triples
-from .store import Store
+from .store import EmbeddedStore, Store
 
 #: Namespaces whose own terms never get inferred statements written about them (owlrl's axiomatic
 #: typing of datatypes, annotation properties and the like).
@@ -384,13 +384,11 @@ ENGINES = ("rules", "owlrl")
 
 
 def _stored_triples(store: Store):
-    """Every triple of every named graph but the inference graph: straight from pyoxigraph for the
-    embedded store, through ``union_graph`` for others."""
-    db = getattr(store, "db", None)
-    if db is None:
-        return list(store.union_graph(inference=False))
-    inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
-    return [q for q in db if q.graph_name != inferred]
+    """Every stored triple but the inferences, each once: the merged default graph straight from
+    pyoxigraph for the embedded store, through ``union_graph`` for others."""
+    if isinstance(store, EmbeddedStore):
+        return store.merged_quads(inference=False)
+    return list(store.union_graph(inference=False))
 
 
 def infer(store: Store, *, ontology: Graph | str | os.PathLike | None = None,

@@ -13,11 +13,13 @@ Oxigraph (``/query``, ``/update``, ``/store``) and Fuseki (``/ds/query`` or ``/d
 >>> derive_endpoints("http://localhost:3030/aseankg/sparql")[1:]
 ('http://localhost:3030/aseankg/update', 'http://localhost:3030/aseankg/data')
 
-Union of named graphs: the embedded store answers queries over the union of all named graphs.
-A server started that way (``oxigraph serve --union-default-graph``, Fuseki's
+Union of named graphs: a remote store writes only the named graphs, and queries see the union the
+server computes. A server started that way (``oxigraph serve --union-default-graph``, Fuseki's
 ``tdb2:unionDefaultGraph true``) is detected and used as is; otherwise each query carries its
 dataset explicitly (``default-graph-uri``/``named-graph-uri`` parameters listing the graphs),
-which works everywhere but costs more with many graphs.
+which works everywhere but costs more with many graphs. Unlike the embedded store's merged
+default graph, Oxigraph's union is a bag: a triple that five articles state matches five times,
+so counts without ``DISTINCT`` can differ (Fuseki's union is a set).
 """
 
 from __future__ import annotations

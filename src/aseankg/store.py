@@ -2,8 +2,11 @@
 
 Every article is its own named graph, named by the article IRI; other named graphs hold the
 gazetteer (``settings.REFERENCE_GRAPH``), the ontology (``settings.ONTOLOGY_GRAPH``) and the
-reasoner's output (``settings.INFERENCE_GRAPH``). Queries see the union of all named graphs and
-can address one graph with ``GRAPH``.
+reasoner's output (``settings.INFERENCE_GRAPH``). The store's default graph holds the merge of
+every named graph but the inference graph: each triple once, however many articles state it,
+kept in step by every write in the same transaction. Queries read that merge (plus the inference
+graph unless ``inference=False``) and can address one graph with ``GRAPH``. A union computed at
+query time would be a bag: a label restated in 500 articles would match 500 times in every join.
 
 Two implementations share the ``Store`` interface: ``EmbeddedStore`` (pyoxigraph on disk, the
 default, no server) and ``remote.RemoteStore`` (any SPARQL 1.1 store over the standard
@@ -141,6 +144,41 @@ def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     return _data("INSERT", graph, quads)
 
 
+def _unmerge(graphs: Iterable[ox.NamedNode]) -> str:
+    """Remove from the default graph the triples of ``graphs`` that no other merged graph states."""
+    names = [str(g) for g in sorted(graphs, key=str)]
+    unmerged = ", ".join([*names, _iri(settings.INFERENCE_GRAPH)])
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?dropped {{ {' '.join(names)} }} GRAPH ?dropped {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other NOT IN ({unmerged})) }} }}")
+
+
+def _insert_merged(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """``INSERT DATA`` of quads into ``graph`` and into the default graph, in one operation (so blank
+    nodes are the same nodes in both)."""
+    lines = "".join(sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads))
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}}\n{lines}}}"
+
+
+def has_merge(db: ox.Store) -> bool:
+    """Whether the default graph of ``db`` holds anything (the merge, once a write has made it)."""
+    return next(db.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
+
+
+def default_dataset(db: ox.Store, inference: bool) -> dict:
+    """The ``pyoxigraph.Store.query`` options that give a query without its own dataset the store's
+    default graph: the merge, plus the inference graph when ``inference``. A store written before
+    the merge was kept (its default graph empty) falls back to the union of its named graphs."""
+    inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
+    if inference:
+        if not has_merge(db):
+            return {"use_default_graph_as_union": True}
+        if db.contains_named_graph(inferred):
+            return {"default_graph": [ox.DefaultGraph(), inferred]}
+        return {"default_graph": ox.DefaultGraph()}
+    graphs = [g for g in db.named_graphs() if g != inferred]
+    return {"default_graph": ox.DefaultGraph() if has_merge(db) else graphs, "named_graphs": graphs}
+
+
 def _iri(iri: str) -> str:
     """``<iri>`` checked as an absolute IRI (raises ``ValueError``), for SPARQL text."""
     return str(ox.NamedNode(str(iri)))
@@ -170,6 +208,9 @@ class EmbeddedStore:
             hint = ("another process may have it open; close it, or open the store read-only"
                     if "lock" in str(error).lower() else "check that the folder exists and is writable")
             raise StoreError(f"cannot open the store at {folder}: {error} ({hint})") from error
+        if not read_only and not has_merge(self.db) \
+                and any(g.value != settings.INFERENCE_GRAPH for g in self.db.named_graphs()):
+            self.merge_default_graph()  # a store from before the merged default graph
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({self.location!r})"
@@ -196,34 +237,46 @@ class EmbeddedStore:
         drops = [g for g in {ox.NamedNode(str(old)) for old in replaces} | {name}
                  if self.db.contains_named_graph(g)]
         if drops:
-            self._update(" ;\n".join([f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
-                                     + [_insert_data(name, quads)]))
+            self._update(" ;\n".join([_unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
+                                     + [_insert_merged(name, quads)]))
         else:  # a new article: one transaction that only adds, far quicker than an update
-            self._extend(quads)
+            self._extend(quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
 
     def put_graph(self, iri: str, graph: Graph) -> None:
-        """Replace the whole named graph ``iri`` by ``graph``, in one transaction.
+        """Replace the whole named graph ``iri`` by ``graph`` (and its share of the merged default
+        graph, unless it is the inference graph), in one transaction.
 
-        Only the difference is written when neither version has blank nodes, so re-writing a large
-        graph that changed little (the inference graph) is quick.
+        When the new version only adds triples, only those are written, so re-writing a large
+        graph that did not change (the reference data on every build) is quick; the inference
+        graph, kept out of the merge, is always written as a difference when it has no blank nodes.
         """
         name = ox.NamedNode(str(iri))
+        merged = str(iri) != settings.INFERENCE_GRAPH
         cache = TermCache()
         new = {triple_to_quad(t, name.value, cache) for t in graph}
         old = set(self.db.quads_for_pattern(None, None, None, name))
-        if not old:
-            self._extend(new)
-            return
-        if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in old | new):
-            self._update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(name, new)}")
-            return
         removed, added = old - new, new - old
-        if not removed:
-            self._extend(added)
+        blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in old | new)
+        if not removed and not (blank and old):
+            self._extend(list(added) + ([ox.Quad(q.subject, q.predicate, q.object) for q in added] if merged else []))
+        elif merged:
+            self._update(f"{_unmerge([name])} ;\nDROP SILENT GRAPH {name} ;\n{_insert_merged(name, new)}")
+        elif blank:
+            self._update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(name, new)}")
         elif not new:
             self._update(f"DROP SILENT GRAPH {name}")
         else:
             self._update(f"{_data('DELETE', name, removed)} ;\n{_insert_data(name, added)}")
+
+    def merge_default_graph(self) -> int:
+        """(Re)build the merged default graph from the named graphs; returns its triple count.
+
+        Needed only for a store filled without ``write_article``/``put_graph`` (a bulk load of
+        named-graph quads, a store from an older version); opening such a store for writing does it.
+        """
+        self._update(f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                     f"FILTER (?g != {_iri(settings.INFERENCE_GRAPH)}) }}")
+        return sum(1 for _ in self.db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def _extend(self, quads: Iterable[ox.Quad]) -> None:
         if self.read_only:
@@ -261,12 +314,18 @@ class EmbeddedStore:
         graph = graph_from_triples(())
         cache = TermCache()
         add = graph.add
-        skip = None if inference else ox.NamedNode(settings.INFERENCE_GRAPH)
         convert = cache.rdflib
-        for quad in self.db:
-            if quad.graph_name != skip:
-                add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        for quad in self.merged_quads(inference=inference):
+            add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
+
+    def merged_quads(self, *, inference: bool = False) -> Iterable[ox.Quad]:
+        """The quads of the merged default graph (and of the inference graph if ``inference``)."""
+        inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
+        if not has_merge(self.db):
+            return [q for q in self.db if inference or q.graph_name != inferred]
+        graphs = [ox.DefaultGraph(), inferred] if inference else [ox.DefaultGraph()]
+        return [q for g in graphs for q in self.db.quads_for_pattern(None, None, None, g)]
 
     def article_records(self) -> dict[str, ArticleRecord]:
         answer = from_oxigraph(self.db.query(ARTICLE_RECORDS_QUERY))
@@ -276,22 +335,14 @@ class EmbeddedStore:
               timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
         """Run a read-only SPARQL query (checked by ``safety.check_query`` first).
 
-        The default graph is the union of all named graphs; ``inference=False`` leaves out the
+        The default graph is the merge of all named graphs; ``inference=False`` leaves out the
         inference graph. A query with its own ``FROM``/``FROM NAMED`` gets exactly that dataset.
         ``bindings`` bind variables to rdflib terms (``safety.bind_values``). ``timeout`` (seconds)
         is checked while results stream; ``max_rows`` cuts the result and sets ``truncated``.
         """
         info = inspect_query(sparql)  # cached by text; the VALUES block adds only serialised terms
         text = bind_values(sparql, bindings) if bindings else sparql
-        options: dict = {}
-        if not info.has_dataset:
-            if inference:
-                options["use_default_graph_as_union"] = True
-            else:
-                inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
-                graphs = [g for g in self.db.named_graphs() if g != inferred]
-                options["default_graph"] = graphs
-                options["named_graphs"] = graphs
+        options = {} if info.has_dataset else default_dataset(self.db, inference)
         deadline = None if timeout is None else time.monotonic() + timeout
 
         def check() -> None:
@@ -308,12 +359,14 @@ class EmbeddedStore:
             raise StoreError(f"querying the store at {self.location} failed: {error}") from error
 
     def dump(self, out: BinaryIO, format: str = "nquads") -> int:
-        """Write every quad to ``out`` (``nquads`` or ``trig``), sorted; returns the quad count."""
-        return write_quads(self.db, out, format)
+        """Write every quad of the named graphs to ``out`` (``nquads`` or ``trig``), sorted; returns
+        the quad count. The merged default graph is left out: loading the dump rebuilds it."""
+        return write_quads((q for q in self.db if not isinstance(q.graph_name, ox.DefaultGraph)), out, format)
 
     def triple_count(self) -> int:
-        """The number of quads in all graphs."""
-        return len(self.db)
+        """The number of quads in the named graphs (the merged default graph not counted)."""
+        merged = self.db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.DefaultGraph())
+        return len(self.db) - int(next(merged)["n"].value)
 
     def close(self) -> None:
         if self._db is not None:

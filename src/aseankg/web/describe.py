@@ -42,8 +42,9 @@ def service_description(endpoint: str, *, allow_update: bool = False) -> Graph:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, RDFS.comment, Literal("The union of all named graphs: one per article, plus the "
-                                              "reference data, the ontology and the inferences.", lang="en")))
+    graph.add((default, RDFS.comment, Literal("The RDF merge of all named graphs (each triple once): one per "
+                                              "article, plus the reference data, the ontology and the "
+                                              "inferences.", lang="en")))
     for iri in (settings.REFERENCE_GRAPH, settings.ONTOLOGY_GRAPH, settings.INFERENCE_GRAPH):
         named = BNode()
         graph.add((dataset, SD.namedGraph, named))
