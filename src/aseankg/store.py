@@ -184,6 +184,12 @@ def _iri(iri: str) -> str:
     return str(ox.NamedNode(str(iri)))
 
 
+#: Writes between two flushes of the on-disk store: RocksDB otherwise keeps every write buffer it
+#: fills in memory until the store is closed (a 10,000-article build reached 1.9 GiB; flushing every
+#: 500 articles holds it near 0.5 GiB).
+FLUSH_EVERY = 500
+
+
 class EmbeddedStore:
     """A pyoxigraph store persisted in a folder (created if missing), or in memory if ``path`` is None.
 
@@ -194,6 +200,7 @@ class EmbeddedStore:
     def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False) -> None:
         self.location = ":memory:" if path is None else str(path)
         self.read_only = read_only
+        self._writes = 0
         if path is None:  # nothing on disk: for tests and throw-away notebooks
             self._db = ox.Store()
             return
@@ -286,6 +293,9 @@ class EmbeddedStore:
             return
         try:
             self.db.extend(quads)
+            self._writes += 1
+            if self._writes % FLUSH_EVERY == 0 and self.location != ":memory:":
+                self.db.flush()
         except OSError as error:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
 
