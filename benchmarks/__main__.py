@@ -51,7 +51,7 @@ QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_r
 FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=2,
             load_seconds=5.0, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
             rdflib_cap=20.0, inference={100_000: 60.0, 1_000_000: 30.0}, inference_runs=1,
-            export_nodes=20_000, export_runs=1)
+            export_nodes=100_000, export_runs=1)
 
 
 def machine() -> dict:
