@@ -138,6 +138,26 @@ def test_full_graph_keeps_every_relation_between_entities(seed_store, seed_data)
     assert "Held" in G.nodes[ID + "meeting/amm-58"]["reportedStatus"]
 
 
+def test_inferences_do_not_change_the_projection(tmp_path):
+    """The reasoner's graph (superclasses, akg:attended, ...) is left out: the full projection of a
+    store is the same before and after ``reasoning.infer``."""
+    from aseankg.reasoning import infer
+
+    def described(G):
+        return (sorted((n, sorted(d.items())) for n, d in G.nodes(data=True)),
+                sorted((u, v, k, sorted(d.items())) for u, v, k, d in G.edges(keys=True, data=True)))
+
+    store = open_store(tmp_path / "kg")
+    try:
+        build_articles([settings.ARTICLES_DIR], store)
+        before = described(project(store, "full"))
+        infer(store)
+        assert store.has_graph(settings.INFERENCE_GRAPH)
+        assert described(project(store, "full")) == before
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("projection", PROJECTIONS)
 def test_filters_select_meetings(seed_store, seed_data, projection):
     hosted = {str(m) for (m,) in seed_store.query(

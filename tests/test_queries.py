@@ -197,6 +197,29 @@ def test_02_meeting_participants(kg):
         r for r in amm58 if r["capacity"] == "HeadOfDelegation").items()
 
 
+def test_02_a_participant_without_country_has_one_row():
+    """Neither akg:represents nor akg:nationality: no country (not one row per labelled entity)."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import RDFS
+
+    from aseankg.store import EmbeddedStore
+
+    akg = Namespace(settings.ONTOLOGY_NS)
+    part, person, meeting = (URIRef(ID + "participation/x"), URIRef(ID + "person/someone"),
+                             URIRef(ID + "meeting/amm-58"))
+    store = EmbeddedStore(None)
+    store.write_article(ID + "article/0123456789abcdef", [
+        (part, akg.meeting, meeting), (part, akg.participant, person), (part, akg.capacity, akg.Chair),
+        (person, RDFS.label, Literal("Someone")), (meeting, RDFS.label, Literal("58th AMM")),
+        (URIRef(ID + "country/VNM"), RDFS.label, Literal("Viet Nam"))])
+    try:
+        assert run_saved(store, "meeting-participants", {"meeting": "id:meeting/amm-58"}).dicts() == [
+            {"participant": str(person), "name": "Someone", "capacity": "Chair", "country": None,
+             "countryName": None}]
+    finally:
+        store.close()
+
+
 def test_03_posts_of_person(kg):
     result = rows(kg, "posts-of-person", person=naming.person_iri("Bui Thanh Son"))
     roles = {_fold(r["role"]) for r in result}

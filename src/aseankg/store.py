@@ -175,6 +175,10 @@ def default_dataset(db: ox.Store, inference: bool) -> dict:
         if db.contains_named_graph(inferred):
             return {"default_graph": [ox.DefaultGraph(), inferred]}
         return {"default_graph": ox.DefaultGraph()}
+    if not db.contains_named_graph(inferred):  # nothing to leave out
+        return default_dataset(db, True)
+    # Listing the named graphs is what keeps GRAPH ?g off the inference graph; pyoxigraph pays
+    # for the list at every pattern lookup, so it is only given when there is a graph to leave out.
     graphs = [g for g in db.named_graphs() if g != inferred]
     return {"default_graph": ox.DefaultGraph() if has_merge(db) else graphs, "named_graphs": graphs}
 
