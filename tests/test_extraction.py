@@ -104,6 +104,13 @@ def test_dates_resolved_against_the_article(text, published, start, end):
     assert (m.start, m.end) == (start, end)
 
 
+@pytest.mark.parametrize("when", ["in ſep", "on ſeptember 9", "next ſunday", "in ſeptember"])
+def test_letters_that_only_fold_to_ascii_do_not_break_dates(when):
+    # "ſ" (long s) matches s under re.IGNORECASE, but "ſep".lower() is no month name: this was a KeyError
+    [m] = run(f"The 47th ASEAN Summit will be held {when} in Kuala Lumpur.", date(2025, 9, 1)).meetings
+    assert m.start is None or m.start.startswith("2025-09")
+
+
 def test_year_less_dates_stay_unresolved_without_an_article_date():
     [m] = run("The 27th ASEAN Summit wrapped up in Kuala Lumpur on November 22.", None).meetings
     assert m.start is None and m.location == naming.place_iri("kuala-lumpur")

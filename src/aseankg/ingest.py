@@ -18,9 +18,11 @@ address, new text) replaces its old graph in the same transaction.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -28,12 +30,13 @@ from rdflib import RDF, URIRef
 
 from . import naming, settings
 from .extraction import extract
+from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
 from .model import Article
 from .rdf import article_graph
 from .reading import ArticleError, article_files, read_file
 from .store import Store
-from .validation import load_validator
+from .validation import ArticleValidator, load_validator
 
 
 @dataclass
@@ -86,6 +89,32 @@ def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
     report = BuildReport()
     ensure_reference_data(store)
     validator = load_validator()
+    load_lexicon()
+    with _setup_frozen():
+        _build(paths, store, validator, report, progress, quarantine_dir)
+    return report
+
+
+@contextmanager
+def _setup_frozen() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector off everything that exists before the articles are
+    read (the lexicon, the shapes, the reference index: ~100k objects, alive for the whole build)
+    while the build runs. An article allocates enough to set off a full collection every ~75
+    articles, and each one re-scanned all of those: ~1 ms an article. Does nothing if something
+    else froze objects already."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
+           progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None) -> None:
+    """The article loop of :func:`build_articles`, adding to ``report``."""
     records = store.article_records()
     by_source: dict[str, str] = {}
     for rec in records.values():
@@ -126,7 +155,6 @@ def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
             for t in graph.objects(None, RDF.type):
                 if isinstance(t, URIRef):
                     report.entities[_local(t)] += 1
-    return report
 
 
 def _local(iri: URIRef) -> str:

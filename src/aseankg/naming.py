@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from .settings import ID_NS
 
@@ -25,17 +26,25 @@ from .settings import ID_NS
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss",
                           "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "ð": "d"})
 
+_WORD = re.compile(r"[a-z0-9]+")
 
+
+# The folds are memoised: the extractor folds every token and name, and the same words recur
+# across sentences and articles. Bounded, so a long build over many names cannot grow them forever.
+@lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
     """Text with diacritics removed, case kept: ``'Bùi Thanh Sơn'`` → ``'Bui Thanh Son'``."""
+    if text.isascii():  # nothing to remove (NFKD leaves ASCII alone)
+        return str(text)
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in text if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces, for comparing names."""
     text = ascii_fold(text).lower().replace("'", "").replace("’", "")
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(_WORD.findall(text))
 
 
 def slug(text: str) -> str:

@@ -133,16 +133,20 @@ ENGLISH_WORDS = frozenset("the of and to in a is for on that with was as by at a
 
 
 def _vietnamese_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
-    return sum(c in _VIETNAMESE for c in letters) / len(letters) if letters else 0.0
+    if text.isascii():
+        return 0.0
+    letters = sum(map(str.isalpha, text))  # (the Vietnamese letters are letters too)
+    return sum(map(_VIETNAMESE.__contains__, text)) / letters if letters else 0.0
 
 
 def _looks_vietnamese(text: str, share: float) -> bool:
     """Vietnamese-specific letters make up ``share`` of the letters, and English function words
     are rare: English text naming Vietnamese officials stays English."""
+    if _vietnamese_share(text) < share:
+        return False
     words = re.findall(r"[^\W\d_]+", text.lower())
     english = sum(w in ENGLISH_WORDS for w in words)
-    return _vietnamese_share(text) >= share and english < 0.08 * len(words)
+    return english < 0.08 * len(words)
 
 
 # --- text cleaning -----------------------------------------------------------------------

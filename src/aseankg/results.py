@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -54,11 +55,17 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=_ox_datatype(term.datatype))
         return ox.Literal(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+@lru_cache(maxsize=256)
+def _ox_datatype(iri: str) -> ox.NamedNode:
+    """A literal's datatype as a pyoxigraph term, made once: a handful of datatypes serve all literals."""
+    return ox.NamedNode(str(iri))
 
 
 def to_rdflib(term) -> Node:
@@ -83,6 +90,7 @@ class TermCache:
     def __init__(self) -> None:
         self._to_ox: dict[Node, object] = {}
         self._to_rdflib: dict[object, Node] = {}
+        self._graphs: dict[str | None, object] = {}
 
     def ox(self, term: Node):
         found = self._to_ox.get(term)
@@ -96,14 +104,26 @@ class TermCache:
             found = self._to_rdflib[term] = to_rdflib(term)
         return found
 
+    def graph_name(self, graph: str | None):
+        """The pyoxigraph graph name for ``graph`` (the default graph if ``None``)."""
+        found = self._graphs.get(graph)
+        if found is None:
+            found = self._graphs[graph] = _graph_name(graph)
+        return found
+
+
+def _graph_name(graph: str | None):
+    return ox.NamedNode(graph) if graph else ox.DefaultGraph()
+
 
 def triple_to_quad(triple: tuple[Node, Node, Node], graph: str | None = None,
                    cache: TermCache | None = None) -> ox.Quad:
     """A pyoxigraph ``Quad`` in named graph ``graph`` (the default graph if ``None``)."""
-    convert = cache.ox if cache else to_oxigraph
     s, p, o = triple
-    g = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-    return ox.Quad(convert(s), convert(p), convert(o), g)
+    if cache is None:
+        return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(graph))
+    convert = cache.ox
+    return ox.Quad(convert(s), convert(p), convert(o), cache.graph_name(graph))
 
 
 def quad_to_triple(quad, cache: TermCache | None = None) -> tuple[Node, Node, Node]:

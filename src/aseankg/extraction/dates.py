@@ -75,6 +75,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(?:in|of|for|year)\s+(?P<y>(?:19|20)\d\d)\b(?![-–]\d)")),
 ]
 
+#: Found in any text some pattern above matches (a month, a weekday or "today"-like word, a digit),
+#: with the same case rules: a sentence without one has no date, and is not scanned 13 times.
+_ANY_DATE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|tomorrow|tonight|morning|afternoon|\d",
+                       re.I)
+
 
 @dataclass(frozen=True)
 class DateSpan:
@@ -126,8 +131,8 @@ def _iso(y: int | None, m: int, d: int | None) -> tuple[str | None, str | None]:
 def _weekday(name: str, published: date | None, rel: str, future: bool | None) -> date | None:
     if published is None:
         return None
-    target = WEEKDAYS[name.lower()]
-    rel = rel.strip().lower()
+    target = WEEKDAYS[name.casefold()]
+    rel = rel.strip().casefold()
     if rel == "next" or (future and rel != "last"):
         ahead = (target - published.weekday()) % 7
         return published + timedelta(days=ahead)
@@ -143,6 +148,8 @@ def find_dates(text: str, published: date | None, *, future: bool | None = None,
     unknown (None); it picks the year of a year-less date and the direction of a weekday.
     ``offset`` is added to character positions (the sentence's start in the body).
     """
+    if not _ANY_DATE.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
     for kind, pattern in PATTERNS:
@@ -163,8 +170,8 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
     if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "m-d", "d-m", "iso"):
-        m1 = MONTHS[g["m1"].lower()] if not g["m1"].isdigit() else int(g["m1"])
-        m2 = MONTHS[g["m2"].lower()] if g.get("m2") else m1
+        m1 = MONTHS[g["m1"].casefold()] if not g["m1"].isdigit() else int(g["m1"])
+        m2 = MONTHS[g["m2"].casefold()] if g.get("m2") else m1
         d1 = int(g["d1"])
         d2 = int(g["d2"]) if g.get("d2") else None
         if d1 < 1 or d1 > 31 or (d2 is not None and (d2 < 1 or d2 > 31 or (m2 == m1 and d2 <= d1))):
@@ -181,14 +188,14 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
             end = None
         return start, end, day, year is None and y1 is not None
     if kind == "m-y":
-        m1 = MONTHS[g["m1"].lower()]
+        m1 = MONTHS[g["m1"].casefold()]
         return f"{year:04d}-{m1:02d}", None, None, False
     if kind == "rel-m":
-        m1 = MONTHS[g["m1"].lower()]
-        rel = g["rel"].lower()
+        m1 = MONTHS[g["m1"].casefold()]
+        rel = g["rel"].casefold()
         if published is None:
             return None
-        if rel == "in" and g["m1"].lower() in ("may", "mar"):  # "in may" is a verb more often than not
+        if rel == "in" and g["m1"].casefold() in ("may", "mar"):  # "in may" is a verb more often than not
             return None
         fut = True if rel == "next" else False if rel == "last" else future
         y = _year_for(m1, None, published, fut)
@@ -202,13 +209,13 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
             return None
         end = None
         if kind == "wd-wd":
-            d2 = d1 + timedelta(days=(WEEKDAYS[g["w2"].lower()] - d1.weekday()) % 7)
+            d2 = d1 + timedelta(days=(WEEKDAYS[g["w2"].casefold()] - d1.weekday()) % 7)
             end = d2.isoformat()
         return d1.isoformat(), end, None, True
     if kind == "today":
         if published is None:
             return None
-        shift = {"yesterday": -1, "tomorrow": 1}.get(g["w"].lower(), 0)
+        shift = {"yesterday": -1, "tomorrow": 1}.get(g["w"].casefold(), 0)
         return (published + timedelta(days=shift)).isoformat(), None, None, True
     if kind == "year":
         return f"{year:04d}", None, None, False
@@ -228,7 +235,7 @@ def infer_reference_date(text: str, *, latest: int) -> date | None:
     datetime.date(2018, 7, 30)
     """
     for m in _WEEKDAY_DATE.finditer(text):
-        month = MONTHS.get((m.group("m1") or m.group("m2") or "").lower())
+        month = MONTHS.get((m.group("m1") or m.group("m2") or "").casefold())
         day = int(m.group("d1") or m.group("d2"))
         if month is None:
             continue
@@ -237,7 +244,7 @@ def infer_reference_date(text: str, *, latest: int) -> date | None:
                 d = date(year, month, day)
             except ValueError:
                 break
-            if d.weekday() == WEEKDAYS[m.group("w").lower()]:
+            if d.weekday() == WEEKDAYS[m.group("w").casefold()]:
                 return d
     return None
 

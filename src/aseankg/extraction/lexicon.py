@@ -46,14 +46,19 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     tokens: list[Token] = []
     depth = 0
     last = 0
+    parens = "(" in text or ")" in text
+    fold = naming.fold
     for m in _TOKEN.finditer(text):
-        between = text[last:m.start()]
-        depth = max(0, depth + between.count("(") - between.count(")"))
-        last = m.end()
-        folded = "plus" if m.group() == "+" else "and" if m.group() == "&" else naming.fold(m.group())
+        word = m.group()
+        start, end = m.span()
+        if parens:
+            between = text[last:start]
+            depth = max(0, depth + between.count("(") - between.count(")"))
+            last = end
+        folded = "plus" if word == "+" else "and" if word == "&" else fold(word)
         if not folded:
             continue
-        tokens.append(Token(m.start() + offset, m.end() + offset, m.group(), folded, depth > 0))
+        tokens.append(Token(start + offset, end + offset, word, folded, depth > 0))
     return tokens
 
 
@@ -119,15 +124,19 @@ class Lexicon:
     def _longest(self, tokens: list[Token], table: dict, longest: int, *, skip_parens: bool = False):
         """Greedy left-to-right longest matches of ``table`` keys over ``tokens``."""
         prefixes = self._prefixes(table)
-        i = 0
+        n = len(tokens)
         out = []
-        while i < len(tokens):
+        i = 0  # the first token not yet matched
+        # most words start no key: only the tokens that do are tried
+        for first in [k for k, t in enumerate(tokens) if t.folded in prefixes]:
+            if first < i:
+                continue
             found = None
             size = 0
             key = ""
-            j = i
-            while j < len(tokens) and size < longest:
-                if skip_parens and size and tokens[j].in_parens and not tokens[i].in_parens:
+            j = first
+            while j < n and size < longest:
+                if skip_parens and size and tokens[j].in_parens and not tokens[first].in_parens:
                     j += 1
                     continue
                 size += 1
@@ -138,10 +147,8 @@ class Lexicon:
                     found = (j, table[key])
                 j += 1
             if found:
-                out.append((i, found[0], found[1]))
+                out.append((first, found[0], found[1]))
                 i = found[0] + 1
-            else:
-                i += 1
         return out
 
     @staticmethod

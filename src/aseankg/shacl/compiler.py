@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -66,6 +67,17 @@ class _Shape:
     subjects_of: list = field(default_factory=list)
     objects_of: list = field(default_factory=list)
     path_node: Node | None = None
+
+    @cached_property
+    def value_tests(self) -> tuple | None:
+        """The tests a node must pass to conform, when the shape is nothing but tests of the node
+        itself (``[ sh:datatype xsd:string ]`` in an ``sh:or``, ``[ sh:class owl:Class ]``); None
+        otherwise. Read once the shape is compiled."""
+        if self.deactivated:
+            return ()
+        if self.path is None and all(type(c) is ValueTest for c in self.components):
+            return tuple(c.test for c in self.components)
+        return None
 
     def result(self, focus, component: URIRef, value, default: str, *, path=None, constraint=None) -> Result:
         """A result of this shape; its sh:message, if any, replaces the default (but not a SPARQL
@@ -228,6 +240,13 @@ class _Run:
         return ok
 
     def conforms(self, shape: _Shape, node) -> bool:
+        tests = shape.value_tests
+        if tests is not None:  # as validate() would answer, without the memo (mostly one-off literals)
+            data = self.data
+            for test in tests:
+                if not test(data, node):
+                    return False
+            return True
         key = (shape, node)
         found = self._conforms.get(key)
         if found is None:

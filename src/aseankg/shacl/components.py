@@ -296,9 +296,22 @@ def _path_predicates(p, predicates: set) -> bool:
     return True  # a variable or a negated property set
 
 
+def _integers(a: Node, b: Node) -> tuple[int, int] | None:
+    """The values of two well-typed xsd:integer literals, which rdflib compares by value; None for
+    anything else. The common case (offsets, ordinals), answered without rdflib's general rules."""
+    if (type(getattr(a, "value", None)) is int and type(getattr(b, "value", None)) is int
+            and isinstance(a, Literal) and isinstance(b, Literal) and a.datatype == _INTEGER
+            and b.datatype == _INTEGER and not a.ill_typed and not b.ill_typed):
+        return a.value, b.value
+    return None
+
+
 def _ordered(a: Node, b: Node, strict: bool) -> bool:
     """pyshacl's sh:lessThan(OrEquals) comparison: strings (IRIs, string literals) with strings,
     other literals by value; anything else does not compare."""
+    if strict and (values := _integers(a, b)) is not None:
+        return values[0] < values[1]
+
     def key(t):
         if isinstance(t, URIRef) or (isinstance(t, Literal) and isinstance(t.value, str)):
             return True, str(t)
@@ -314,6 +327,8 @@ def _ordered(a: Node, b: Node, strict: bool) -> bool:
 
 def _compare(v: Node, bound: Literal) -> int | None:
     """pyshacl's comparison of a value with a range bound: -1, 0, 1, or None when incomparable."""
+    if (values := _integers(v, bound)) is not None:
+        return (values[0] > values[1]) - (values[0] < values[1])
     if not isinstance(v, Literal) or isinstance(v.value, str) != isinstance(bound.value, str):
         return None
     try:
@@ -334,7 +349,7 @@ def _string(v: Node) -> str | None:
     return str(v)
 
 
-_STRING, _LANG_STRING = XSD.string, RDF.langString
+_STRING, _LANG_STRING, _INTEGER = XSD.string, RDF.langString, XSD.integer
 _PYTHON_TYPES = {_STRING: (str, bytes), _LANG_STRING: (str, bytes), XSD.integer: int, XSD.float: float,
                  XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: datetime.date, XSD.time: datetime.time,
                  XSD.dateTime: datetime.datetime}

@@ -60,9 +60,12 @@ class TripleIndex:
     def of_graph(cls, graph: Graph) -> TripleIndex:
         """The index of ``graph``. A plain in-memory rdflib graph already keeps these two indexes
         (same shape, private names); they are reused, read-only, when the store holds this graph
-        only, which saves iterating its triples through rdflib (most of a small graph's cost)."""
+        only, which saves iterating its triples through rdflib (most of a small graph's cost).
+        A plain graph is a ``Graph``, or a subclass that reads its triples as ``Graph`` does (not a
+        ``Dataset``), such as :class:`aseankg.rdf.ArticleGraph`."""
         store = graph.store
-        if type(graph) is Graph and type(store) is Memory and len(list(store.contexts())) <= 1:
+        if (isinstance(graph, Graph) and type(graph).triples is Graph.triples and type(store) is Memory
+                and len(list(store.contexts())) <= 1):
             spo, pos = getattr(store, "_Memory__spo", None), getattr(store, "_Memory__pos", None)
             if isinstance(spo, dict) and isinstance(pos, dict):
                 index = cls()
