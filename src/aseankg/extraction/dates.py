@@ -28,6 +28,7 @@ MONTHS = {
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
             "sunday": 6}
+_NOW = ("today", "yesterday", "tomorrow", "this morning", "this afternoon", "tonight")
 
 _MONTH = r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|" \
          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
@@ -71,14 +72,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"\s+to\s+(?P<w2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("wd", re.compile(r"\b(?P<rel>next\s+|last\s+|this\s+|on\s+)?(?P<w1>Monday|Tuesday|Wednesday|Thursday|"
                       r"Friday|Saturday|Sunday)\b")),
-    ("today", re.compile(r"\b(?P<w>today|yesterday|tomorrow|this morning|this afternoon|tonight)\b", re.I)),
+    ("today", re.compile(rf"\b(?P<w>{'|'.join(_NOW)})\b", re.I)),
     ("year", re.compile(r"\b(?:in|of|for|year)\s+(?P<y>(?:19|20)\d\d)\b(?![-–]\d)")),
 ]
 
-#: Found in any text some pattern above matches (a month, a weekday or "today"-like word, a digit),
-#: with the same case rules: a sentence without one has no date, and is not scanned 13 times.
-_ANY_DATE = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|tomorrow|tonight|morning|afternoon|\d",
-                       re.I)
+#: Found in any text some pattern above matches (each needs a digit, a month, a weekday or a word of
+#: ``_NOW``), in any case: a sentence without one has no date, and is not scanned 13 times.
+_ANY_DATE = re.compile("|".join([r"\d", *MONTHS, *WEEKDAYS, *_NOW]), re.I)
 
 
 @dataclass(frozen=True)
