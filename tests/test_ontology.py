@@ -84,7 +84,8 @@ SIGNATURES = {
     SCHEMA.datePublished: (AKG.Article, XSD.date),
     SCHEMA.publisher: (AKG.Article, XSD.string),
     # extensions
-    AKG.reportedStatus: (AKG.Meeting, AKG.MeetingStatus),
+    AKG.reportedStatus: ({AKG.Meeting, AKG.Participation}, AKG.MeetingStatus),
+    AKG.extractionRule: (AKG.Participation, XSD.string),
     SCHEMA.eventAttendanceMode: (AKG.Meeting, SCHEMA.EventAttendanceModeEnumeration),
     AKG["from"]: (AKG.Partnership, XSD.gYear),
     AKG.until: (AKG.Partnership, XSD.gYear),

@@ -119,6 +119,8 @@ class Participation:
     capacity: str  # Chair, CoChair, HeadOfDelegation, Delegate, Speaker
     represents: str | None = None
     evidence: Evidence | None = None
+    rule: str | None = None  # the construction that read it (extraction.participation.CONSTRUCTIONS)
+    upcoming: bool | None = None  # the article announces it (True) or reports it done (False)
 
 
 @dataclass

@@ -247,6 +247,9 @@ def article_graph(ex: Extraction) -> Graph:
         add((node, AKG.meeting, _ref(x.meeting)))
         add((node, AKG.capacity, AKG[x.capacity]))
         put(node, AKG.represents, x.represents)
+        put(node, AKG.extractionRule, x.rule, Literal)
+        if x.upcoming is not None:
+            add((node, AKG.reportedStatus, AKG.Upcoming if x.upcoming else AKG.Held))
         evidence(node, x.evidence)
     for c in ex.chairmanships:
         key = c.year if c.year is not None else c.country.rsplit("/", 1)[-1].lower()

@@ -104,9 +104,9 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
             ex.post_aliases.setdefault(post, set()).add(surface)
             ex.holdings.append(model.Holding(iri, post, ev))
 
-    for (person, meeting), (capacity, country, ev) in facts.participations.items():
+    for (person, meeting), (capacity, country, ev, rule, future) in facts.participations.items():
         ex.participations.append(model.Participation(person_iris[person], meeting_iris[meeting], capacity,
-                                                     country.iri if country else None, ev))
+                                                     country.iri if country else None, ev, rule, future))
     seen_chairs: set[tuple] = set()
     for c in facts.chairmanships:
         k = (c["country"].iso3, c["year"])

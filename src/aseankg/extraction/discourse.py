@@ -10,7 +10,6 @@ adopted and discussed works.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from .. import naming
@@ -20,13 +19,13 @@ from ..sentences import split_sentences
 from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
+from .participation import Scene, read_participation
 from .people import PeopleFinder, PersonMention, RoleReference
 from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
 from .relations import RelationReader
 from .works import find_works
 
 CAPACITY_RANK = {"Chair": 5, "CoChair": 4, "HeadOfDelegation": 3, "Speaker": 2, "Delegate": 1}
-_LEAD = {"lead", "led", "leads", "leading", "head", "headed", "heads", "heading"}
 # "in Port Dickson, Malaysia": a city named with its country
 _CITY_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+"
                            r"(?:the\s+)?([A-Z][\w\s’'-]{2,30})")
@@ -46,6 +45,7 @@ class Discourse(RelationReader):
         # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
         self.year_hint = None if self.published else dominant_year(article.body)
         self.last_group: list[tuple] = []
+        self.last_named: list[tuple] = []  # every meeting the last sentence naming meetings named
         self.recent: list[tuple] = []  # meetings in the order last named
         self.last_person: str | None = None
         self.person_order: list[str] = []
@@ -89,7 +89,7 @@ class Discourse(RelationReader):
         for v in views:
             if v.sentence.part != part:
                 part = v.sentence.part  # a caption stands alone: no references into the body
-                self.last_group, self.last_person = [], None
+                self.last_group, self.last_named, self.last_person = [], [], None
             self._sentence(v)
         self._finish()
         return self.facts
@@ -239,13 +239,14 @@ class Discourse(RelationReader):
         if self.lex.cues(v.tokens, "format"):
             for key in (keys or referred):
                 self.facts.meetings[key].virtual = True
-        self._participation(v, people, groups, referred)
+        self._participation(v, people, referred)
         self._chairmanships(v, people)
         self._partnerships(v, people)
         self._related(v)
         self._works(v, groups, referred)
         if keys:
             self.last_group = groups[0]  # the first group named is most often the sentence's subject
+            self.last_named = list(dict.fromkeys(keys))
         if people:
             self.last_person = people[-1][2]
 
@@ -349,86 +350,20 @@ class Discourse(RelationReader):
                     rec.host = rec.host or country
 
     # -- participation ------------------------------------------------------------------------------
-    def _participation(self, v: SentenceView, people: list[tuple], groups: list[list[tuple]],
-                       referred: list[tuple]) -> None:
+    def _participation(self, v: SentenceView, people: list[tuple], referred: list[tuple]) -> None:
         if not people:
             return
-        text, offset = v.text, v.offset
-        cues = list(self.lex.cues(v.tokens, "participation"))
-        delegation = self._delegation(v)
-        spans = meeting_groups(v)
-        flat = [(mm.start, mm.end, self._meeting_key(mm)) for mm in v.meetings]
-        generic = [g for g in v.generic if g.number in ("singular", "plural")]
-        orgs_end = {m.last for m in v.entities if "organization" in m.kinds()}
-        for cue in sorted(cues + delegation, key=lambda c: c.start):
-            capacity = cue.value
-            passive = cue.text.lower().endswith((" by", " of"))
-            nxt = v.tokens[cue.last + 1].folded if cue.last + 1 < len(v.tokens) else ""
-            if capacity == "Chair" and not passive and (cue.first - 1 in orgs_end or nxt in ("of", "for")):
-                continue  # "ASEAN Chair 2025 Malaysia", "Chair of the IAI Task Force": a title, not a verb
-            prev = v.tokens[cue.first - 1].folded if cue.first > 0 else ""
-            if cue.text.lower() == "left" and (prev in ("from", "the") or nxt in ("to", "and")):
-                continue  # "From left:", "(5th from left)": a photo's direction, not a departure
-            if passive:
-                who = [p for p in people if p[0] >= cue.end][:1]
-                meetings = [k for s, e, k in flat if e <= cue.start][-1:] or \
-                    self._after(v, spans, cue.end, 40) or (referred if generic else [])
-            else:
-                before = [p for p in people if p[1] <= cue.start]
-                who = self._subjects(v, before) if before else \
-                    ([p for p in people if p[0] >= cue.end][:1] if cue.first <= 2 else [])
-                meetings = self._after(v, spans, cue.end, 20)
-                near = [g for g in generic if 0 <= self._gap(v, cue.end, g.start) <= 6
-                        and not any(0 <= self._gap(v, g.end, mm.start) <= 3 for mm in v.meetings)]
-                if near and referred and (not meetings or not any(
-                        mm.start < near[0].start for g in spans for mm in g if mm.start >= cue.end)):
-                    # "attended the plenary session, ... at the 46th Summit"; but "the opening
-                    # ceremony of the 58th AMM" is that meeting's
-                    meetings = referred
-                if not meetings and cue.value == "Speaker" and not flat:
-                    meetings = referred or self.last_group  # "in his closing speech": the meeting spoken of
-            country = getattr(cue, "country", None)
-            for _, _, person in who:
-                for key in meetings:
-                    self._add_participation(person, key, capacity, country, v.evidence())
-        for cue in self.lex.cues(v.tokens, "participation-object"):
-            # "welcomed A, B and C", "with the participation of ...": the people after the verb
-            who = [p for p in people if p[0] >= cue.end]
-            meetings = [k for s, e, k in flat if e <= cue.start][-1:] or self._after(v, spans, cue.end, 40) \
-                or referred or self.last_group
-            for _, _, person in who:
-                for key in meetings:
-                    self._add_participation(person, key, cue.value, None, v.evidence())
-        linked = {p for p, _ in self.facts.participations if any(p == x[2] for x in people)}
-        # "From left: A, B and C at the Foreign Ministers' Retreat", "X said during the summit"
-        for mm_start, _, key in flat:
-            if re.search(r"\b(?:at|during|on the sidelines of)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}?"
-                         r"(?:of\s+the\s+)?$", text[:mm_start - offset]):  # "at the closing ceremony of the"
-                for p in people:
-                    if p[1] <= mm_start and p[2] not in linked:
-                        self._add_participation(p[2], key, "Delegate", None, v.evidence())
+        in_sentence = {x[2] for x in people}
+        scene = Scene(v, self.lex, people, self._meeting_key, referred, self._in_view(),
+                      {p for p, _ in self.facts.participations if p in in_sentence})
+        for claim, ev in read_participation(scene):
+            for key in claim.meetings:
+                self._add_participation(claim.person, key, claim.capacity, claim.country, ev, claim.rule,
+                                        v.future)
 
-    def _subjects(self, v: SentenceView, before: list[tuple]) -> list[tuple]:
-        """The people a verb's subject names: the last person before it and those listed with them."""
-        chosen = [before[-1]]
-        for p in reversed(before[:-1]):
-            gap = v.text[p[1] - v.offset:chosen[0][0] - v.offset]
-            if re.fullmatch(r"[^.;:]{0,80}", gap) and re.search(r",|\band\b", gap) and \
-                    not re.search(r"\b(?:with|by|to|of|from|met|meets)\b", gap):
-                chosen.insert(0, p)
-            else:
-                break
-        return chosen
-
-    def _after(self, v: SentenceView, spans: list[list[MeetingMention]], pos: int,
-               within: int = 8) -> list[tuple]:
-        """The first group of meetings named within ``within`` words after character ``pos``."""
-        for g in spans:
-            if g[0].start >= pos:
-                if self._gap(v, pos, g[0].start) <= within:
-                    return [self._meeting_key(mm) for mm in g]
-                return []
-        return []
+    def _in_view(self) -> list[tuple]:
+        """The meetings a reader has in mind: all those the last sentence naming meetings named."""
+        return list(self.last_named or self.last_group)
 
     @staticmethod
     def _gap(v: SentenceView, a: int, b: int) -> int:
@@ -437,35 +372,15 @@ class Discourse(RelationReader):
             return -1
         return sum(1 for t in v.tokens if a <= t.start < b)
 
-    def _delegation(self, v: SentenceView) -> list:
-        """"led the Vietnamese delegation", "A Vietnamese delegation led by": HeadOfDelegation cues."""
-        out = []
-        toks = v.tokens
-        for i, tok in enumerate(toks):
-            if tok.folded != "delegation":
-                continue
-            country = None
-            for m in v.entities:
-                if m.last in (i - 1, i - 2) and m.kinds() & {"demonym", "country"}:
-                    country = next(e.entry for e in m.entries if e.kind in ("demonym", "country"))
-            lead_before = [k for k in range(max(0, i - 4), i) if toks[k].folded in _LEAD]
-            if lead_before:
-                out.append(_Cue(toks[lead_before[0]].start, tok.end, lead_before[0], i, "HeadOfDelegation",
-                                "led the delegation", country))
-                continue
-            if i + 2 < len(toks) and toks[i + 1].folded in ("led", "headed") and toks[i + 2].folded == "by":
-                out.append(_Cue(toks[i + 1].start, toks[i + 2].end, i + 1, i + 2, "HeadOfDelegation",
-                                "delegation led by", country))
-        return out
-
-    def _add_participation(self, person: str, meeting: tuple, capacity: str, country, ev: Evidence) -> None:
+    def _add_participation(self, person: str, meeting: tuple, capacity: str, country, ev: Evidence,
+                           rule: str, future: bool | None) -> None:
         rec = self.facts.persons[person]
         if capacity == "HeadOfDelegation" and country is not None and rec.country is None:
             rec.country = country  # "A Vietnamese delegation led by X": X is Vietnamese
         country = country or rec.country
         old = self.facts.participations.get((person, meeting))
         if old is None or CAPACITY_RANK[capacity] > CAPACITY_RANK[old[0]]:
-            self.facts.participations[(person, meeting)] = (capacity, country, ev)
+            self.facts.participations[(person, meeting)] = (capacity, country, ev, rule, future)
 
     # -- after the last sentence ------------------------------------------------------------------------
     def _finish(self) -> None:
@@ -491,17 +406,6 @@ class Discourse(RelationReader):
                     or (today is not None and rec.start == today)):
                 rec.place = dateline_place
                 rec.host = rec.host or _country_by_iso(self.lex, dateline_place.country)
-
-
-@dataclass
-class _Cue:
-    start: int
-    end: int
-    first: int
-    last: int
-    value: str
-    text: str
-    country: Country | None = None
 
 
 def _ordinal_text(n: int) -> str:

@@ -139,6 +139,8 @@ class Lexicon:
                 if skip_parens and size and tokens[j].in_parens and not tokens[first].in_parens:
                     j += 1
                     continue
+                if size and tokens[first].in_parens and not tokens[j].in_parens:
+                    break  # "(ASEAN) summits": a bracket's words do not run on past it
                 size += 1
                 key = f"{key} {tokens[j].folded}" if key else tokens[j].folded
                 if key not in prefixes:

@@ -67,6 +67,7 @@ class GenericReference:
 def _adjacent(tokens: list[Token], text: str, offset: int, i: int, j: int) -> bool:
     """Tokens i and j (i < j) are joined only by spaces, hyphens or a plus sign."""
     gap = text[tokens[i].end - offset:tokens[j].start - offset]
+    gap = re.sub(r"^\s*\([^()]{1,30}\)", "", gap)  # "Association of Southeast Asian Nations (ASEAN) summits"
     return bool(re.fullmatch(r"\.?[\s\-–+]*", gap)) and "\n" not in gap  # "ASEAN-U.S. Summit"
 
 
@@ -96,6 +97,10 @@ def _resolve_series(lex: Lexicon, body: Match, mechs: list) -> tuple[Series | No
     partners = [m for m in mechs if not (isinstance(m, Organization) and m.key == "asean")]
     if not partners:
         return asean, asean.key, asean.name, False
+    if len(partners) == 1 and isinstance(partners[0], Organization):
+        # "ASEAN Plus Three Health Ministers' Meeting": a mechanism of its own, not an ASEAN-partner pair
+        label = f"{partners[0].name} {asean.body}"
+        return None, naming.slug(label), label, True
     names = "-".join(p.name for p in partners)
     label = f"ASEAN-{names} {asean.body}"
     return None, naming.slug(label), label, True
@@ -122,25 +127,7 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         if inside:
             continue  # "Summit" inside "East Asia Summit": the alias is read below
         lower = tokens[body.first].text.islower()
-        mechs: list = []
-        first = body.first
-        k = body.first - 1
-        qualifier = None
-        while k >= 0:
-            tok = tokens[k]
-            if tok.folded in ("annual", "regular") and mechs:
-                first, k = k, k - 1
-                continue
-            if tok.folded in qualifiers and tok.is_capitalised or (tok.folded in qualifiers and mechs):
-                qualifier = qualifier or qualifiers[tok.folded][0].value
-                first, k = k, k - 1
-                continue
-            m = ent_end.get(k)
-            if m is not None and _adjacent(tokens, text, offset, k, first) and _mechanism(m) is not None:
-                mechs.insert(0, _mechanism(m))
-                first, k = m.first, m.first - 1
-                continue
-            break
+        mechs, first, qualifier = _mechanisms_before(tokens, text, offset, body.first, ent_end, qualifiers)
         if not mechs:
             # "SOM EAS Conference": the mechanism right after the body
             after = ent_start.get(body.last + 1)
@@ -158,6 +145,16 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
                     found.append(mm)
                 covered.update(range(body.first, mechs_of[-1][1].last + 1))
                 continue
+            partners = _with_list(tokens, body.last + 1, ent_start)
+            if partners and (len(partners) > 1 or body.text.lower().endswith("s")):
+                # "summits with Australia, China and the United States": one ASEAN-partner meeting each
+                for partner, match in partners:
+                    series, key, label, composed = _resolve_series(lex, body, [partner])
+                    cls = (series or body.entries[0]).meeting_class
+                    found.append(MeetingMention(tokens[body.first].start, match.end, body.first, match.last,
+                                                f"{body.text} with {match.text}", key, label, cls, composed=composed))
+                covered.update(range(body.first, partners[-1][1].last + 1))
+                continue
             if lower or not _determined(tokens, first):
                 continue
             generic.append(GenericReference(tokens[first].start, body.end, first, body.last, "singular"))
@@ -165,14 +162,29 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             continue
         if lower and not mechs:
             continue
-        series, key, label, composed = _resolve_series(lex, body, mechs)
-        cls = (series or body.entries[0]).meeting_class
-        ordinals, first = _ordinals(tokens, first, lex)
+        # "the ASEAN-China, ASEAN-Japan and ASEAN-ROK Summits": earlier mechanisms share the body
+        chains = [(mechs, first, qualifier)]
+        conveners = {s.convener for s in body.entries}
+        while True:
+            k = _list_link(tokens, text, offset, chains[0][1])
+            if k is None:
+                break
+            more, more_first, more_q = _mechanisms_before(tokens, text, offset, k + 1, ent_end, qualifiers,
+                                                          listed=True)
+            if not more or (len(more) == 1 and not (isinstance(more[0], Organization) and more[0].key in conveners)):
+                break
+            chains.insert(0, (more, more_first, more_q))
         last = body.last
-        for n in ordinals or [None]:
-            found.append(MeetingMention(tokens[first].start, tokens[last].end, first, last,
-                                        text[tokens[first].start - offset:tokens[last].end - offset],
-                                        key, label, cls, ordinal=n, qualifier=qualifier, composed=composed))
+        for chain, start, qual in chains:
+            series, key, label, composed = _resolve_series(lex, body, chain)
+            cls = (series or body.entries[0]).meeting_class
+            ordinals, first = _ordinals(tokens, start, lex)
+            end = last if chain is mechs else _chain_end(tokens, start, ent_start)
+            for n in ordinals or [None]:
+                found.append(MeetingMention(tokens[first].start, tokens[end].end, first, end,
+                                            text[tokens[first].start - offset:tokens[end].end - offset],
+                                            key, label, cls, ordinal=n, qualifier=qual or qualifier, composed=composed))
+            covered.update(range(first, end + 1))
         covered.update(range(first, last + 1))
 
     for m in series_aliases:
@@ -187,8 +199,13 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             continue  # "head of Vietnam ASEAN SOM": part of a title, not a meeting
         if "organization" in m.kinds() and not _meeting_context(tokens, m, lex):
             continue  # "EAS continues to affirm its role": the mechanism, not a meeting
-            continue  # "East Asia Summit Foreign Ministers' Meeting" was read as mechanism + body
-        ordinals, first = _ordinals(tokens, m.first, lex)
+        key, label, composed, first = series.key, series.name, False, m.first
+        partners = _partners_before(tokens, text, offset, m.first, ent_end)
+        if partners and series.convener == "asean" and series.body:
+            # "the Russia-ASEAN summit", "India-ASEAN Summit": the partner written first
+            label = f"ASEAN-{'-'.join(p.name for p, _ in partners)} {series.body}"
+            key, composed, first = naming.slug(label), True, partners[0][1]
+        ordinals, first = _ordinals(tokens, first, lex)
         last = m.last
         if not ordinals and last + 1 < len(tokens) and tokens[last + 1].folded.isdigit() \
                 and len(tokens[last + 1].folded) <= 3 and _adjacent(tokens, text, offset, last, last + 1):
@@ -197,7 +214,7 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         for n in ordinals or [None]:
             found.append(MeetingMention(tokens[first].start, tokens[last].end, first, last,
                                         text[tokens[first].start - offset:tokens[last].end - offset],
-                                        series.key, series.name, series.meeting_class, ordinal=n))
+                                        key, label, series.meeting_class, ordinal=n, composed=composed))
         covered.update(range(first, last + 1))
 
     found.extend(_meetings_of_organizations(text, offset, tokens, ent_start, lex, covered))
@@ -205,6 +222,94 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
     _absorb_parenthesised_aliases(found, tokens, text, offset)
     generic.extend(_generic_references(tokens, lex, covered))
     return found, generic
+
+
+def _mechanisms_before(tokens: list[Token], text: str, offset: int, body_first: int, ent_end: dict[int, Match],
+                       qualifiers: dict, *, listed: bool = False) -> tuple[list, int, str | None]:
+    """(mechanisms, first token, qualifier) of the name whose body starts at ``body_first``:
+    "Special ASEAN-China" before "Summit". ``listed``: the name is an earlier item of a list that
+    shares the body, ending right before ``body_first``."""
+    mechs: list = []
+    first = body_first
+    k = body_first - 1
+    qualifier = None
+    while k >= 0:
+        tok = tokens[k]
+        if tok.in_parens and not tokens[first].in_parens:
+            k -= 1  # an acronym in brackets between a mechanism and the body
+            continue
+        if tok.folded in ("annual", "regular") and mechs:
+            first, k = k, k - 1
+            continue
+        if tok.folded in qualifiers and tok.is_capitalised or (tok.folded in qualifiers and mechs):
+            qualifier = qualifier or qualifiers[tok.folded][0].value
+            first, k = k, k - 1
+            continue
+        m = ent_end.get(k)
+        joined = (listed and not mechs) or _adjacent(tokens, text, offset, k, first)
+        if m is not None and joined and _mechanism(m) is not None:
+            mechs.insert(0, _mechanism(m))
+            first, k = m.first, m.first - 1
+            continue
+        break
+    return mechs, first, qualifier
+
+
+def _list_link(tokens: list[Token], text: str, offset: int, first: int) -> int | None:
+    """The last token of the list item before token ``first`` when a comma, "and" or "as well as"
+    joins them ("ASEAN-China, ASEAN-Japan and ASEAN-ROK"), else None."""
+    k = first - 1
+    while k >= 0 and tokens[k].folded in ("and", "as", "well", "the"):
+        k -= 1
+    if k < 0 or k == first - 1 and text[tokens[k].end - offset:tokens[first].start - offset].strip() != ",":
+        return None
+    gap = text[tokens[k].end - offset:tokens[first].start - offset]
+    return k if re.fullmatch(r"\s*,?\s*(?:(?:and|as well as)\s+)?(?:the\s+)?", gap) else None
+
+
+def _chain_end(tokens: list[Token], start: int, ent_start: dict[int, Match]) -> int:
+    """Last token of the mechanism chain that starts at ``start`` (skipping an ordinal)."""
+    end = start
+    k = start
+    while k in ent_start or (k < len(tokens) and tokens[k].folded in ("plus", "three")):
+        end = ent_start[k].last if k in ent_start else k
+        k = end + 1
+    return end
+
+
+def _partners_before(tokens: list[Token], text: str, offset: int, first: int,
+                     ent_end: dict[int, Match]) -> list[tuple[Country, int]]:
+    """Countries hyphenated before a series name: "Russia-ASEAN summit" → [(Russia, index)]."""
+    out: list[tuple[Country, int]] = []
+    k = first - 1
+    while k >= 0:
+        m = ent_end.get(k)
+        gap = text[tokens[k].end - offset:tokens[first].start - offset]
+        mech = _mechanism(m) if m is not None else None
+        if not isinstance(mech, Country) or not re.fullmatch(r"\.?\s*[-–]\s*", gap):
+            break
+        out.insert(0, (mech, m.first))
+        first, k = m.first, m.first - 1
+    return out
+
+
+def _with_list(tokens: list[Token], i: int, ent_start: dict[int, Match]) -> list[tuple[Country, Match]]:
+    """"summits with Australia, China, ... and the United States" → the countries listed."""
+    if i >= len(tokens) or tokens[i].folded != "with":
+        return []
+    i += 1
+    out: list[tuple[Country, Match]] = []
+    while i < len(tokens):
+        if tokens[i].folded in {"the", "and"}:
+            i += 1
+            continue
+        m = ent_start.get(i)
+        mech = _mechanism(m) if m else None
+        if not isinstance(mech, Country):
+            break
+        out.append((mech, m))
+        i = m.last + 1
+    return out
 
 
 _DETERMINERS = {"the", "this", "that", "these", "those"}
@@ -229,7 +334,7 @@ def _meeting_context(tokens: list[Token], m: Match, lex: Lexicon) -> bool:
     if "at" in before[-2:] or any(w in before for w in ("attend", "attended", "attends", "attending", "chair",
                                                         "chaired", "chairs", "host", "hosts", "hosted")):
         return True
-    after = [t.folded for t in tokens[m.last + 1:m.last + 4]]
+    after = [t.folded for t in tokens[m.last + 1:m.last + 8] if not t.in_parens][:3]  # past "(ARF)"
     days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today")
     return bool(after) and (after[0] in ("on", "in", "held", "opened", "took", "will", "was") and
                             any(w in after for w in days + ("held", "place", "opened", "closed")))
