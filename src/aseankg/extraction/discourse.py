@@ -19,7 +19,7 @@ from ..sentences import split_sentences
 from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
-from .participation import Scene, read_participation
+from .participation import Scene, read_participation, related_meetings
 from .people import PeopleFinder, PersonMention, RoleReference
 from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
 from .relations import RelationReader
@@ -46,6 +46,7 @@ class Discourse(RelationReader):
         self.year_hint = None if self.published else dominant_year(article.body)
         self.last_group: list[tuple] = []
         self.last_named: list[tuple] = []  # every meeting the last sentence naming meetings named
+        self.related_claims: list[tuple] = []  # (Claim, Evidence, future): "X and related summits"
         self.recent: list[tuple] = []  # meetings in the order last named
         self.last_person: str | None = None
         self.person_order: list[str] = []
@@ -356,10 +357,19 @@ class Discourse(RelationReader):
         in_sentence = {x[2] for x in people}
         scene = Scene(v, self.lex, people, self._meeting_key, referred, self._in_view(),
                       {p for p, _ in self.facts.participations if p in in_sentence})
+        related = [g for g in v.generic if g.number == "related"]
         for claim, ev in read_participation(scene):
             for key in claim.meetings:
                 self._add_participation(claim.person, key, claim.capacity, claim.country, ev, claim.rule,
                                         v.future)
+            if related and claim.capacity != "Chair" and self._names_related(v, claim.meetings, related):
+                self.related_claims.append((claim, ev, v.future))
+
+    def _names_related(self, v: SentenceView, keys: list[tuple], related: list) -> bool:
+        """"the 38th and 39th ASEAN summits and related summits": the claim's meetings are followed
+        by a reference to their related meetings."""
+        ends = [mm.end for mm in v.meetings if self._meeting_key(mm) in keys]
+        return any(0 <= self._gap(v, end, g.start) <= 2 for end in ends for g in related)
 
     def _in_view(self) -> list[tuple]:
         """The meetings a reader has in mind: all those the last sentence naming meetings named."""
@@ -384,6 +394,9 @@ class Discourse(RelationReader):
 
     # -- after the last sentence ------------------------------------------------------------------------
     def _finish(self) -> None:
+        for claim, ev, future in self.related_claims:
+            for key in related_meetings(claim.meetings, self.facts.meetings):
+                self._add_participation(claim.person, key, "Delegate", claim.country, ev, "related-meetings", future)
         # "Malaysia's ASEAN Chairmanship" (headline, no year) + "as ASEAN Chair for 2025" (no country)
         yearless = [c for c in self.facts.chairmanships if c["year"] is None]
         years = {y for y, _ in self.partial_chairs}

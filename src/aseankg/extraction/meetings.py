@@ -18,6 +18,7 @@ from .lexicon import Lexicon, Match, Token
 
 _ORDINAL = re.compile(r"^(\d{1,3})(st|nd|rd|th)$")
 _JOINERS = {"and", "the", "of"}
+_TITLE_NOUNS = {"delegation", "delegations", "leader", "leaders", "heads", "chair", "chairman"}
 
 
 def ordinal_value(token: Token, lex: Lexicon) -> int | None:
@@ -162,6 +163,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             continue
         if lower and not mechs:
             continue
+        if body.last + 1 < len(tokens) and tokens[body.last + 1].folded in _TITLE_NOUNS:
+            continue  # "ASEAN-Myanmar SOM Leader": part of a title, not a meeting
         # "the ASEAN-China, ASEAN-Japan and ASEAN-ROK Summits": earlier mechanisms share the body
         chains = [(mechs, first, qualifier)]
         conveners = {s.convener for s in body.entries}
@@ -195,12 +198,15 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             continue  # "East Asia Summit Foreign Ministers' Meeting" was read as mechanism + body
         before = {t.folded for t in tokens[max(0, m.first - 4):m.first]}
         after = tokens[m.last + 1].folded if m.last + 1 < len(tokens) else ""
-        if "head" in before or after in ("delegation", "delegations", "leader", "leaders", "heads"):
+        if "head" in before or after in _TITLE_NOUNS:
             continue  # "head of Vietnam ASEAN SOM": part of a title, not a meeting
         if "organization" in m.kinds() and not _meeting_context(tokens, m, lex):
             continue  # "EAS continues to affirm its role": the mechanism, not a meeting
         key, label, composed, first = series.key, series.name, False, m.first
-        partners = _partners_before(tokens, text, offset, m.first, ent_end)
+        qualifier = None
+        if first > 0 and tokens[first - 1].folded in qualifiers and _adjacent(tokens, text, offset, first - 1, first):
+            qualifier, first = qualifiers[tokens[first - 1].folded][0].value, first - 1  # "a special ASEAN summit"
+        partners = _partners_before(tokens, text, offset, first, ent_end)
         if partners and series.convener == "asean" and series.body:
             # "the Russia-ASEAN summit", "India-ASEAN Summit": the partner written first
             label = f"ASEAN-{'-'.join(p.name for p, _ in partners)} {series.body}"
@@ -214,7 +220,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         for n in ordinals or [None]:
             found.append(MeetingMention(tokens[first].start, tokens[last].end, first, last,
                                         text[tokens[first].start - offset:tokens[last].end - offset],
-                                        key, label, series.meeting_class, ordinal=n, composed=composed))
+                                        key, label, series.meeting_class, ordinal=n, qualifier=qualifier,
+                                        composed=composed))
         covered.update(range(first, last + 1))
 
     found.extend(_meetings_of_organizations(text, offset, tokens, ent_start, lex, covered))

@@ -229,7 +229,8 @@ def chair_title(s: Scene) -> Iterable[Claim]:
 # "The first to arrive was A, followed by B, C and D"
 _GROUP = "|".join(sorted(_GROUP_NOUNS))
 _ROSTER_HEAD = re.compile(
-    r"^\s*(?:(?:the\s+)?(?:(?:\w+\s+){0,3}(?:" + _GROUP + r")(?:\s+\w+){0,4}|following|first\s+to\s+arrive(?:\s+\w+)?"
+    r"^\s*(?:(?:the\s+)?(?:(?:\w+\s+){0,3}(?:" + _GROUP + r")(?:\s+(?:of|from|at|attending|present)\b[^,;:]{0,60})?"
+    r"|following|first\s+to\s+arrive(?:\s+\w+)?"
     r"|(?:among\s+)?those\s+(?:present|attending|in\s+attendance)(?:\s+\w+){0,3})"
     r"|in\s+(?:the\s+)?(?:group\s+)?(?:photos?|pictures?|picture|photograph)(?:\s+\w+){0,2})\s+"
     r"(?:are|were|is|was|include|included|includes)\b", re.I)
@@ -258,6 +259,27 @@ CONSTRUCTIONS: dict[str, Callable[[Scene], Iterable[Claim]]] = {
 people an earlier one linked (``Scene.linked``)."""
 
 
+# Meetings of one level are held together as "X and related summits/meetings".
+_LEVEL = {"Summit": "leaders", "MinisterialMeeting": "ministers", "Forum": "ministers", "Retreat": "ministers",
+          "SeniorOfficialsMeeting": "officials"}
+
+
+def related_meetings(anchors: list[tuple], meetings: dict) -> list[tuple]:
+    """"A will attend the 38th and 39th ASEAN Summits and related summits": the other meetings of
+    the same level the article names, held in the same month as the anchors (or undated), are
+    among those related ones. ``meetings`` maps keys to records with ``meeting_class`` and ``start``."""
+    levels = {_LEVEL.get(meetings[k].meeting_class) for k in anchors} - {None}
+    months = {(meetings[k].start or "")[:7] for k in anchors} - {""}
+    out = []
+    for key, rec in meetings.items():
+        if key in anchors or _LEVEL.get(rec.meeting_class) not in levels:
+            continue
+        if rec.start and months and rec.start[:7] not in months:
+            continue
+        out.append(key)
+    return out
+
+
 def _negated(before: str) -> bool:
     return bool(re.search(r"\b(?:not|never|no longer|absent|skip|skipped|skipping|unable to|won't|didn't|"
                           r"doesn't|cannot|can't|declined to)\s+(?:\w+\s+){0,2}$", before, re.I))
@@ -283,4 +305,4 @@ def read_participation(scene: Scene) -> list[tuple[Claim, Evidence]]:
     return out
 
 
-__all__ = ["CONSTRUCTIONS", "Claim", "Scene", "read_participation"]
+__all__ = ["CONSTRUCTIONS", "Claim", "Scene", "read_participation", "related_meetings"]
