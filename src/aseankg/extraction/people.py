@@ -307,6 +307,8 @@ class PeopleFinder:
                 continue
             last, name_text = self._dictionary_extent(name, i, dict_spans, tokens, text, offset)
             actor = resolve(name_text, True) if resolve is not None else None
+            if actor is None and resolve is not None and i > k + 1:  # "Tengku Zafrul Abdul Aziz"
+                actor = resolve(text[tokens[k + 1].start - offset:tokens[last].end - offset], True)
             if len(name_text.split()) < 2 and actor is None:
                 refs.append(RoleReference(tokens[first].start, tokens[k].end,
                                           {t.folded for t in tokens[first:k + 1] if t.folded not in _LINKERS},
@@ -339,7 +341,10 @@ class PeopleFinder:
                 continue
             pm = PersonMention(name_text, tokens[j].start, tokens[last].end)
             if self._apposition(pm, tokens, last + 1, ent_at, text, offset) or had_honorific:
-                _as_actor(pm, resolve(name_text, had_honorific) if resolve is not None else None)
+                actor = resolve(name_text, had_honorific) if resolve is not None else None
+                if actor is None and resolve is not None and had_honorific:  # the honorific is in an alias
+                    actor = resolve(text[tokens[i].start - offset:tokens[last].end - offset], True)
+                _as_actor(pm, actor)
                 found.append(pm)
                 used.update(range(i, last + 1))
         if resolve is not None:
