@@ -20,7 +20,7 @@ from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
 from .participation import Scene, read_participation, related_meetings
-from .people import PeopleFinder, PersonMention, RoleReference
+from .people import PeopleFinder, PersonMention, RoleRef, RoleReference
 from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
 from .relations import RelationReader
 from .works import find_works
@@ -44,6 +44,9 @@ class Discourse(RelationReader):
             article.body, latest=date.today().year)
         # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
         self.year_hint = None if self.published else dominant_year(article.body)
+        # the actor dictionary gives posts only at the publication date (never at a guessed one)
+        self.year: int | None = article.published.year if article.published else None
+        self.named_actors = self._actors_named_in_full()
         self.last_group: list[tuple] = []
         self.last_named: list[tuple] = []  # every meeting the last sentence naming meetings named
         self.related_claims: list[tuple] = []  # (Claim, Evidence, future): "X and related summits"
@@ -60,7 +63,10 @@ class Discourse(RelationReader):
         tokens = tokenize(text, offset)
         entities = self.lex.entities(tokens)
         meetings, generic = find_meetings(text, offset, tokens, entities, self.lex)
-        persons, role_refs = self.finder.find(text, offset, tokens, entities)
+        persons, role_refs = self.finder.find(text, offset, tokens, entities, self._actor)
+        for p in persons:
+            if p.actor is not None:
+                self._dictionary_facts(p)
         tense = {c.value for c in self.lex.cues(tokens, "tense")}
         future = True if "upcoming" in tense and "held" not in tense else False if "held" in tense else None
         dates = find_dates(text, self.published, future=future, offset=offset, year=self.year_hint)
@@ -70,6 +76,52 @@ class Discourse(RelationReader):
         return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
 
     # -- the walk ---------------------------------------------------------------------------------
+    # -- the actor dictionary ---------------------------------------------------------------------
+    def _actors_named_in_full(self) -> set[str]:
+        """Keys of the dictionary's actors the article names by a full form (name or alias)
+        somewhere: their short names ("Anwar", "Marcos") then count on their own."""
+        actors = self.lex.actors
+        named: set[str] = set()
+        if not actors.actors:
+            return named
+        a = self.article
+        for text in (a.headline or "", a.body, *a.captions):
+            tokens = tokenize(text)
+            for first, last in actors.spans([t.folded for t in tokens]):
+                if tokens[first].text[:1].isupper():
+                    surface = text[tokens[first].start:tokens[last].end]
+                    named.update(x.key for x in actors.actors_named(surface, self.year, short=False))
+        return named
+
+    def _actor(self, surface: str, titled: bool):
+        """The dictionary's person ``surface`` names in this article, or None.
+
+        A name or alias counts on its own; a short name ("Anwar", "Marcos") only when the article
+        names the person in full somewhere, or when a title comes with it and the short name is
+        the dictionary's only such (and, at a known date, that person held a post then)."""
+        actors = self.lex.actors
+        found = actors.actors_named(surface, self.year, short=False)
+        if not found:
+            found = [x for x in actors.actors_named(surface, self.year) if x.key in self.named_actors]
+        if not found and titled:
+            found = [x for x in actors.actors_named(surface) if self.year is None or x.posts_in(self.year)]
+        return found[0] if len(found) == 1 else None
+
+    def _dictionary_facts(self, p: PersonMention) -> None:
+        """Country and posts of a dictionary person; what the text says wins: a country it states
+        is kept, and a title it gives replaces the dictionary's posts."""
+        gaz = self.lex.gazetteer
+        actor = p.actor
+        if p.country is None and p.organization is None and actor.country:
+            p.country = gaz.countries.get(actor.country)
+        if p.roles:
+            return
+        for post in actor.posts_in(self.year):
+            role = gaz.roles.get(post.role)
+            holder = gaz.countries.get(post.holder) or gaz.organizations.get(post.holder)
+            if role is not None:
+                p.roles.append(RoleRef(role.key, role.label, role.label, role, holder))
+
     def read_headline(self) -> None:
         """Headlines are in title case and elliptic: read them only for the chairmanship they
         name ("Malaysia's ASEAN Chairmanship Praised As ..."), to complete the body's facts."""
@@ -84,7 +136,7 @@ class Discourse(RelationReader):
                 if mm.ordinal is not None:
                     self.numbered.setdefault(mm.series_key, set()).add(mm.ordinal)
             for p in v.persons:
-                if len(p.name.split()) >= 2:
+                if p.full:
                     self._person(p, v)
         part = "body"
         for v in views:
@@ -128,6 +180,8 @@ class Discourse(RelationReader):
         if rec is None:
             rec = PersonRecord(key, p.name)
             self.facts.persons[key] = rec
+        if p.surface:
+            rec.labels.add(p.surface)
         if p.name not in rec.labels:
             rec.labels.add(p.name)
             if naming.ascii_fold(rec.name) == rec.name and naming.ascii_fold(p.name) != p.name:
@@ -136,7 +190,7 @@ class Discourse(RelationReader):
         if p.country is not None:
             rec.country = rec.country or p.country
         for role in p.roles:
-            holder = p.country or p.organization
+            holder = role.holder or p.country or p.organization
             if role.role is not None and role.role.category in ("organization-official",) and p.organization:
                 holder = p.organization
             if not any(r.key == role.key and h == holder for r, h, _, _ in rec.posts):
@@ -168,10 +222,10 @@ class Discourse(RelationReader):
         refs: list[tuple[int, int, str]] = []
         spans: list[tuple[int, int]] = []
         for p in v.persons:
-            key = self._resolve_name(p.name) if len(p.name.split()) < 2 else p.key
+            key = p.key if p.full else self._resolve_name(p.name)
             if key is None:
                 continue
-            if len(p.name.split()) >= 2:
+            if p.full:
                 self._person(p, v)
             start = p.title_start if p.title_start and p.title_start > 0 else p.start
             refs.append((start, p.end, key))

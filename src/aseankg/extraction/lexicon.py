@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import naming, settings
+from ..actors import ActorDictionary, load_actors
 from ..gazetteer import Entry, Gazetteer, Series, load_gazetteer
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|[+&]")  # "Thailand’s" is "Thailand" + "s"
@@ -87,8 +88,9 @@ class Cue:
 class Lexicon:
     """Everything the extractor matches against: the gazetteer plus the cue phrases."""
 
-    def __init__(self, gazetteer: Gazetteer, cues: list[Cue]):
+    def __init__(self, gazetteer: Gazetteer, cues: list[Cue], actors: ActorDictionary | None = None):
         self.gazetteer = gazetteer
+        self.actors = actors or ActorDictionary({})  # people named without a title (actors.py)
         self._entities: dict[str, list[Entry]] = gazetteer.aliases()
         plus = [(naming.fold(e.text.replace("+", " plus ")), e)
                 for entries in self._entities.values() for e in entries if "+" in e.text]
@@ -214,4 +216,4 @@ def read_cues(path: Path) -> list[Cue]:
 @lru_cache(maxsize=4)
 def load_lexicon(directory: Path = settings.GAZETTEER_DIR) -> Lexicon:
     """The lexicon built from the gazetteer files in ``directory`` (cached)."""
-    return Lexicon(load_gazetteer(directory), read_cues(directory / "cues.csv"))
+    return Lexicon(load_gazetteer(directory), read_cues(directory / "cues.csv"), load_actors(directory))

@@ -17,9 +17,11 @@ Honorifics are dropped from names; diacritics are kept for labels and folded for
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import naming
+from ..actors import Actor
 from ..gazetteer import Country, Organization, Role
 from .lexicon import Lexicon, Match, Token
 
@@ -40,6 +42,7 @@ class RoleRef:
     label: str
     surface: str
     role: Role | None = None
+    holder: Country | Organization | None = None  # a dictionary post's holder (else the person's)
 
 
 @dataclass
@@ -54,6 +57,13 @@ class PersonMention:
     organization: Organization | None = None
     titles: list[str] = field(default_factory=list)  # title text as written, for post aliases
     title_start: int | None = None  # where the title before the name starts
+    actor: Actor | None = None  # the actor dictionary's person, when the name is theirs
+    surface: str | None = None  # the name as written, when ``name`` is the dictionary's
+
+    @property
+    def full(self) -> bool:
+        """Named in full (two words or more), or known to the actor dictionary ("Suharto")."""
+        return self.actor is not None or len(self.name.split()) >= 2
 
     @property
     def key(self) -> str:
@@ -90,6 +100,7 @@ class PeopleFinder:
         self.portfolio = set(lex.cue_table("portfolio"))
         self.heads = set(lex.cue_table("role-head"))
         self.honorifics = lex.honorifics
+        self.honorific_words = {w for h in self.honorifics for w in h.split()}
         self.title_words = set(self.portfolio) | self.heads | _LINKERS | {"s"}
         for r in lex.gazetteer.roles.values():
             for name in r.names:
@@ -253,8 +264,11 @@ class PeopleFinder:
         return k
 
     # -- sentences ----------------------------------------------------------------------------
-    def find(self, text: str, offset: int, tokens: list[Token], entities: list[Match]):
-        """Person mentions and title-only references in one sentence."""
+    def find(self, text: str, offset: int, tokens: list[Token], entities: list[Match],
+             resolve: Resolver | None = None):
+        """Person mentions and title-only references in one sentence. ``resolve(name, titled)``
+        gives the actor dictionary's person a name stands for (or None); with it, names without a
+        title are found too ("said Anwar", "Hun Sen and Lee Hsien Loong")."""
         ent_at: dict[int, Match] = {}
         for m in entities:
             for k in range(m.first, m.last + 1):
@@ -262,6 +276,7 @@ class PeopleFinder:
         found: list[PersonMention] = []
         refs: list[RoleReference] = []
         used: set[int] = set()
+        dict_spans = dict(self.lex.actors.spans([t.folded for t in tokens])) if resolve is not None else {}
         role_ends = sorted({m.last for m in entities if "role" in m.kinds()} |
                            {i for i, t in enumerate(tokens) if t.folded in self.heads and ent_at.get(i) is None
                             and t.text[:1].isupper()})
@@ -290,8 +305,11 @@ class PeopleFinder:
                     country = next((c for m in region if (c := _country_of(m))), None)
                     refs.append(RoleReference(tokens[first].start, tokens[k].end, words, country))
                 continue
-            last, name_text = name
-            if len(name_text.split()) < 2:
+            last, name_text = self._dictionary_extent(name, i, dict_spans, tokens, text, offset)
+            actor = resolve(name_text, True) if resolve is not None else None
+            if actor is None and resolve is not None and i > k + 1:  # "Tengku Zafrul Abdul Aziz"
+                actor = resolve(text[tokens[k + 1].start - offset:tokens[last].end - offset], True)
+            if len(name_text.split()) < 2 and actor is None:
                 refs.append(RoleReference(tokens[first].start, tokens[k].end,
                                           {t.folded for t in tokens[first:k + 1] if t.folded not in _LINKERS},
                                           None))
@@ -305,6 +323,7 @@ class PeopleFinder:
                                 and (c := _country_of(m)) is not None), None)
             pm = PersonMention(name_text, tokens[i].start, tokens[last].end, roles, country, org,
                                [surface] if roles else [], tokens[first].start)
+            _as_actor(pm, actor)
             self._apposition(pm, tokens, last + 1, ent_at, text, offset)
             found.append(pm)
             used.update(range(first, last + 1))
@@ -317,15 +336,67 @@ class PeopleFinder:
             name = self._name_at(tokens, j, ent_at, text, offset) if j < len(tokens) else None
             if name is None or any(x in used for x in range(i, name[0] + 1)):
                 continue
-            last, name_text = name
+            last, name_text = self._dictionary_extent(name, j, dict_spans, tokens, text, offset)
             if len(name_text.split()) < 2:
                 continue
             pm = PersonMention(name_text, tokens[j].start, tokens[last].end)
             if self._apposition(pm, tokens, last + 1, ent_at, text, offset) or had_honorific:
+                actor = resolve(name_text, had_honorific) if resolve is not None else None
+                if actor is None and resolve is not None and had_honorific:  # the honorific is in an alias
+                    actor = resolve(text[tokens[i].start - offset:tokens[last].end - offset], True)
+                _as_actor(pm, actor)
                 found.append(pm)
                 used.update(range(i, last + 1))
+        if resolve is not None:
+            found += self._dictionary_names(text, offset, tokens, entities, ent_at, used, resolve)
         found.sort(key=lambda p: p.start)
         return found, refs
+
+    @staticmethod
+    def _dictionary_extent(name: tuple[int, str], i: int, dict_spans: dict[int, int], tokens: list[Token],
+                           text: str, offset: int) -> tuple[int, str]:
+        """A name read from token ``i`` grown to the dictionary name starting there, when that is
+        longer: "Prayut Chan-o-cha" (the "o" is not capitalised)."""
+        last, name_text = name
+        end = dict_spans.get(i)
+        if end is not None and end > last and all(_same_phrase(tokens[k], tokens[k + 1], text, offset)
+                                                  for k in range(last, end)):
+            return end, text[tokens[i].start - offset:tokens[end].end - offset]
+        return last, name_text
+
+    def _dictionary_names(self, text: str, offset: int, tokens: list[Token], entities: list[Match],
+                          ent_at: dict[int, Match], used: set[int], resolve: Resolver) -> list[PersonMention]:
+        """Names of the actor dictionary written without a title: "said Anwar", "Hun Sen and Lee
+        Hsien Loong". A name is taken only when it is capitalised, is not (part of) a place,
+        organisation or other gazetteer name, and is not part of a longer name."""
+        out: list[PersonMention] = []
+        n = len(tokens)
+        for first, last in self.lex.actors.spans([t.folded for t in tokens]):
+            if any(k in used for k in range(first, last + 1)) or tokens[first].in_parens:
+                continue
+            if not (tokens[first].text[:1].isupper() and tokens[last].text[:1].isupper()):
+                continue
+            if any(m.first <= last and m.last >= first and
+                   (m.first < first or m.last > last or (m.first, m.last) == (first, last)) for m in entities):
+                continue  # "Marcos Highway", or a name that is also a place or organisation
+            nxt = last + 1
+            if nxt < n and _same_phrase(tokens[last], tokens[nxt], text, offset) \
+                    and tokens[nxt].folded not in _SUFFIXES and self._name_token(tokens[nxt], ent_at, nxt):
+                continue  # the start of a longer name
+            if first > 1 and _same_phrase(tokens[first - 1], tokens[first], text, offset) \
+                    and tokens[first - 1].folded not in self.honorific_words \
+                    and self._name_token(tokens[first - 1], ent_at, first - 1):
+                continue  # the end of a longer name
+            surface = text[tokens[first].start - offset:tokens[last].end - offset]
+            actor = resolve(surface, False)
+            if actor is None:
+                continue
+            pm = PersonMention(actor.name, tokens[first].start, tokens[last].end)
+            _as_actor(pm, actor, surface)
+            self._apposition(pm, tokens, last + 1, ent_at, text, offset)
+            out.append(pm)
+            used.update(range(first, last + 1))
+        return out
 
     def _starts_title(self, tokens: list[Token], i: int, ent_at: dict[int, Match]) -> bool:
         m = ent_at.get(i)
@@ -371,6 +442,17 @@ class PeopleFinder:
         pm.organization = pm.organization or org
         pm.titles.append(surface)
         return True
+
+
+Resolver = Callable[[str, bool], "Actor | None"]
+
+
+def _as_actor(pm: PersonMention, actor: Actor | None, surface: str | None = None) -> None:
+    """Name ``pm`` by the dictionary's canonical name, so "Jokowi" and "Joko Widodo" are one person."""
+    if actor is not None:
+        pm.surface = surface or pm.name
+        pm.name = actor.name
+        pm.actor = actor
 
 
 def _same_phrase(a: Token, b: Token, text: str, offset: int, *, commas: bool = False) -> bool:
