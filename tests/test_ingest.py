@@ -234,3 +234,16 @@ def test_a_graph_from_before_source_keys_is_not_replaced_by_file_name(store, tmp
     assert counts(build_articles([new.parent], store)) == (1, 0, 0, 0)
     assert counts(build_articles([old.parent], store)) == (0, 0, 1, 0)
     assert len(article_graphs(store)) == 2
+
+
+def test_the_build_command_keys_files_by_their_path_from_the_folder_given(tmp_path):
+    from click.testing import CliRunner
+
+    from aseankg.cli import main
+
+    (tmp_path / "in" / "a").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "in" / "a" / "article.txt")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "store") as s:
+        assert [r.source_key for r in s.article_records().values()] == ["in/a/article.txt"]
