@@ -234,6 +234,12 @@ def test_a_graph_from_before_source_keys_is_not_replaced_by_file_name(store, tmp
     assert counts(build_articles([new.parent], store)) == (1, 0, 0, 0)
     assert counts(build_articles([old.parent], store)) == (0, 0, 1, 0)
     assert len(article_graphs(store)) == 2
+    # that build read the old file unchanged and wrote its key in: now an edit replaces it
+    assert store.article_records()[str(graph.identifier)].source_key == "old/article.txt"
+    assert len(store.graph(str(graph.identifier))) == len(graph) + 1
+    old.write_text(f"Story 19\n\n{story(21)}\n", encoding="utf-8")
+    assert counts(build_articles([old.parent], store)) == (0, 1, 0, 0)
+    assert len(article_graphs(store)) == 2 and not store.has_graph(str(graph.identifier))
 
 
 def test_the_build_command_keys_files_by_their_path_from_the_folder_given(tmp_path):

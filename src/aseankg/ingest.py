@@ -25,17 +25,17 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
-from rdflib import RDF, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
 from .model import Article
-from .rdf import article_graph
+from .rdf import AKG, article_graph
 from .reading import ArticleError, article_files, read_file
 from .store import ArticleRecord, Store
 from .validation import ArticleValidator, load_validator
@@ -163,11 +163,14 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
                 _quarantine(report, Quarantined(str(item.path or path), item.reason), quarantine_dir)
                 continue
             iri = naming.article_iri(item.id)
+            key = _article_key(item, keys.get(path) or path.resolve().as_posix())
             if iri in records or store.has_graph(iri):
                 seen.add(iri)
                 report.unchanged += 1
+                if key and iri in records and not records[iri].source_key and key not in by_key:
+                    records[iri] = _add_source_key(store, records[iri], key)
+                    by_key[key] = iri
                 continue
-            key = _article_key(item, keys.get(path) or path.resolve().as_posix())
             try:
                 graph = article_graph(extract(item), source_key=key)
             except Exception as exc:  # a bug must not stop the build: the article is set aside
@@ -197,6 +200,15 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
                     report.entities[_local(t)] += 1
 
 
+def _add_source_key(store: Store, record: ArticleRecord, key: str) -> ArticleRecord:
+    """Write ``key`` into a graph stored before source keys were, whose text this build read
+    unchanged: from now on an edit of its file replaces it."""
+    graph = store.graph(record.iri)
+    graph.add((URIRef(record.iri), AKG.sourceKey, Literal(key)))
+    store.write_article(record.iri, graph)
+    return replace(record, source_key=key)
+
+
 def _replaced(item: Article, key: str | None, iri: str, records: dict[str, ArticleRecord],
               by_url: dict[str, str], by_key: dict[str, str], seen: set[str]) -> list[str]:
     """The stored graphs that are older versions of ``item``: the one with its url, and the one
@@ -204,8 +216,9 @@ def _replaced(item: Article, key: str | None, iri: str, records: dict[str, Artic
     file) or its text was read in this build (a copy of it elsewhere still stands for it).
 
     A graph written before source keys has none: it is matched by url only, never by its bare
-    file name, which many files share. An edited url-less file then adds its new version beside
-    the old one; a build into a fresh store drops such stale versions."""
+    file name, which many files share. A build that reads its text unchanged writes its key into
+    it (:func:`_add_source_key`); a url-less file edited before that adds its new version beside
+    the old one, and only a build into a fresh store drops the stale version."""
     found = []
     old = by_url.get(item.url) if item.url else None
     if old in records:
