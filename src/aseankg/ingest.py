@@ -218,7 +218,8 @@ def _replaced(item: Article, key: str | None, iri: str, records: dict[str, Artic
     A graph written before source keys has none: it is matched by url only, never by its bare
     file name, which many files share. A build that reads its text unchanged writes its key into
     it (:func:`_add_source_key`); a url-less file edited before that adds its new version beside
-    the old one, and only a build into a fresh store drops the stale version."""
+    the old one, and only a build into a fresh store drops the stale version. Two files that
+    state one url are one article: the last one read wins, and each build rewrites both in turn."""
     found = []
     old = by_url.get(item.url) if item.url else None
     if old in records:

@@ -474,7 +474,8 @@ def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Art
 
 def read_file(path: str | os.PathLike) -> list[Article | ArticleError]:
     """The articles in one file (one per record for JSON lists and JSON Lines), or the errors
-    that kept them out; never raises. Metadata in a ``sources.csv`` beside the file wins."""
+    that kept them out; never raises. Metadata in a ``sources.csv`` beside the file wins, but for
+    the records of a JSON list or JSON Lines file its url is the file's, not each record's."""
     source = str(path)
     try:
         path = Path(path)
