@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -156,7 +157,10 @@ def test_killed_builds_leave_whole_articles_and_resume_to_the_same_bytes(tmp_pat
 
     # an article's graph does not depend on the others: built alone, it is the same graph
     alone = EmbeddedStore(None)
-    build_articles([corpus[1]], alone)
+    (tmp_path / "alone" / "corpus").mkdir(parents=True)  # a folder of the same name: the same source key
+    for source in (corpus[1], corpus[1].parent / "sources.csv"):
+        shutil.copy(source, tmp_path / "alone" / "corpus" / source.name)
+    build_articles([tmp_path / "alone" / "corpus"], alone)
     (graph,) = [g for g in alone.named_graphs() if g.startswith(ARTICLE_PREFIX)]
     assert canonical(alone.db.quads_for_pattern(None, None, None, ox.NamedNode(graph))) == expected[graph]
 

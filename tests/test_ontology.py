@@ -90,6 +90,7 @@ SIGNATURES = {
     AKG["from"]: (AKG.Partnership, XSD.gYear),
     AKG.until: (AKG.Partnership, XSD.gYear),
     AKG.sourceFile: (AKG.Article, XSD.string),
+    AKG.sourceKey: (AKG.Article, XSD.string),
     AKG.contentHash: (AKG.Article, XSD.string),
     AKG.inArticle: (AKG.Mention, AKG.Article),
     AKG.textPart: (AKG.Mention, XSD.string),

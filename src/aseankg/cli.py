@@ -59,7 +59,8 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     seen.add(path)
                     bar.update(1)
 
-            report = build_articles(files, kg, progress=step, quarantine_dir=quarantine)
+            # the folders, not the files found in them: a file's path from its folder is its key
+            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine)
         kg.close()
     except (StoreError, OSError) as exc:
         _close_after(kg)
@@ -251,7 +252,7 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
         with click.progressbar(length=len(files), label="Building", file=sys.stderr) as bar:
-            report = build_articles(files, kg, progress=lambda _: bar.update(1))
+            report = build_articles([settings.ARTICLES_DIR], kg, progress=lambda _: bar.update(1))
         click.echo(report.summary(), err=True)
     app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
                      token=token, max_body=max_body, max_query_length=max_query_length)

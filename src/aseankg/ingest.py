@@ -2,8 +2,10 @@
 
 read → extract → RDF → SHACL gate → store, one article at a time. An article that cannot be
 read or does not conform is quarantined with a report naming the file and the reason; the rest
-go on. Re-ingesting an article already stored changes nothing; an edited article (same file or
-address, new text) replaces its old graph in the same transaction.
+go on. Re-ingesting an article already stored changes nothing; an edited article replaces its old graph
+in the same transaction. An article is the same article when it has the same url, or the same
+source key (:func:`source_keys`: the same file path from the folder the build was given, and in
+a JSON list or JSON Lines file the same record id); anything else is another article, kept.
 
 >>> import tempfile
 >>> from aseankg.store import open_store
@@ -23,19 +25,19 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
-from rdflib import RDF, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
 from .model import Article
-from .rdf import article_graph
+from .rdf import AKG, article_graph
 from .reading import ArticleError, article_files, read_file
-from .store import Store
+from .store import ArticleRecord, Store
 from .validation import ArticleValidator, load_validator
 
 
@@ -78,8 +80,35 @@ def ensure_reference_data(store: Store) -> None:
     store.put_graph(settings.REFERENCE_GRAPH, load_gazetteer().reference_graph())
 
 
-def _source_key(article: Article) -> str | None:
-    return article.url or (PurePath(article.source_file).name if article.source_file else None)
+def source_keys(paths: Iterable[str | os.PathLike]) -> dict[Path, str]:
+    """Each article file under ``paths`` → its source key: the path from the folder given, that
+    folder's own name first (``articles/a/x.txt`` for ``data/articles``), or the whole resolved
+    path of a file given on its own. Two files never share a key unless two folders given share a
+    name (the same file found twice keeps the key of the first folder that has it).
+
+    The key, not the bare file name, is what tells two url-less files apart: ``a/article.txt`` and
+    ``b/article.txt`` are two articles. The folder's name is part of it so that building ``a``
+    and then ``b`` does not make ``b``'s files replace ``a``'s.
+    """
+    keys: dict[Path, str] = {}
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            name = Path(os.path.abspath(root)).name  # ".." and "." named, links not followed
+            for f in article_files([root]):
+                keys.setdefault(f, PurePath(name, f.relative_to(root)).as_posix())
+        elif root.is_file():
+            keys.setdefault(root, root.resolve().as_posix())
+    return keys
+
+
+def _article_key(article: Article, file_key: str) -> str | None:
+    """An article's ``akg:sourceKey``: its file's key, with ``#`` and the record's id for a record
+    of a many-record file; None for such a record without an id. A record's place in its file is
+    no identity: a feed that puts a new item first would have it replace the old first item."""
+    if article.record is None:
+        return file_key
+    return f"{file_key}#{article.record}" if article.record else None
 
 
 def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
@@ -116,12 +145,17 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
            progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
     records = store.article_records()
-    by_source: dict[str, str] = {}
+    by_url: dict[str, str] = {}
+    by_key: dict[str, str] = {}
     for rec in records.values():
-        for key in (rec.url, rec.source_file):
-            if key:
-                by_source[key] = rec.iri
-    for path in article_files(paths):
+        if rec.url:
+            by_url.setdefault(rec.url, rec.iri)
+        if rec.source_key:
+            by_key.setdefault(rec.source_key, rec.iri)
+    seen: set[str] = set()  # the article graphs whose text this build has read
+    files = article_files(paths)
+    keys = source_keys(paths)
+    for path in files:
         for item in read_file(path):
             if progress:
                 progress(str(path))
@@ -129,11 +163,16 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
                 _quarantine(report, Quarantined(str(item.path or path), item.reason), quarantine_dir)
                 continue
             iri = naming.article_iri(item.id)
+            key = _article_key(item, keys.get(path) or path.resolve().as_posix())
             if iri in records or store.has_graph(iri):
+                seen.add(iri)
                 report.unchanged += 1
+                if key and iri in records and not records[iri].source_key and key not in by_key:
+                    records[iri] = _add_source_key(store, records[iri], key)
+                    by_key[key] = iri
                 continue
             try:
-                graph = article_graph(extract(item))
+                graph = article_graph(extract(item), source_key=key)
             except Exception as exc:  # a bug must not stop the build: the article is set aside
                 _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}"), quarantine_dir)
                 continue
@@ -142,19 +181,55 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
                 _quarantine(report, Quarantined(str(path), "does not conform to the shapes:\n" + result.report()),
                             quarantine_dir)
                 continue
-            old = by_source.get(_source_key(item) or "")
-            replaces = [old] if old and old != iri else []
+            replaces = _replaced(item, key, iri, records, by_url, by_key, seen)
             store.write_article(iri, graph, replaces=replaces)
-            records[iri] = None  # type: ignore[assignment]
-            for key in (item.url, PurePath(item.source_file).name if item.source_file else None):
-                if key:
-                    by_source[key] = iri
+            for old in replaces:
+                del records[old]
+            name = PurePath(item.source_file).name if item.source_file else None
+            records[iri] = ArticleRecord(iri, item.id, name, item.url, key)
+            seen.add(iri)
+            if item.url:
+                by_url[item.url] = iri
+            if key:
+                by_key[key] = iri
             report.replaced += bool(replaces)
             report.added += not replaces
             report.triples += len(graph)
             for t in graph.objects(None, RDF.type):
                 if isinstance(t, URIRef):
                     report.entities[_local(t)] += 1
+
+
+def _add_source_key(store: Store, record: ArticleRecord, key: str) -> ArticleRecord:
+    """Write ``key`` into a graph stored before source keys were, whose text this build read
+    unchanged: from now on an edit of its file replaces it."""
+    graph = store.graph(record.iri)
+    graph.add((URIRef(record.iri), AKG.sourceKey, Literal(key)))
+    store.write_article(record.iri, graph)
+    return replace(record, source_key=key)
+
+
+def _replaced(item: Article, key: str | None, iri: str, records: dict[str, ArticleRecord],
+              by_url: dict[str, str], by_key: dict[str, str], seen: set[str]) -> list[str]:
+    """The stored graphs that are older versions of ``item``: the one with its url, and the one
+    with its source key unless that one states another url (another article put in the same
+    file) or its text was read in this build (a copy of it elsewhere still stands for it).
+
+    A graph written before source keys has none: it is matched by url only, never by its bare
+    file name, which many files share. A build that reads its text unchanged writes its key into
+    it (:func:`_add_source_key`); a url-less file edited before that adds its new version beside
+    the old one, and only a build into a fresh store drops the stale version. Two files that
+    state one url are one article: the last one read wins, and each build rewrites both in turn."""
+    found = []
+    old = by_url.get(item.url) if item.url else None
+    if old in records:
+        found.append(old)
+    old = by_key.get(key) if key else None
+    if old in records and old not in seen:
+        stated = records[old].url
+        if not (stated and item.url and stated != item.url):
+            found.append(old)
+    return sorted({o for o in found if o != iri})
 
 
 def _local(iri: URIRef) -> str:

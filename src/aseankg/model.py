@@ -26,7 +26,9 @@ class Article:
     """One news article, read and cleaned.
 
     ``body`` is the article text with page boilerplate removed; ``captions`` and ``boilerplate``
-    hold what was set apart. ``id`` is the sha256 of the normalised body.
+    hold what was set apart. ``id`` is the sha256 of the normalised body. ``record`` is set for
+    one record of a JSON list or JSON Lines file: the record's own id (``id``, ``guid``, ``@id``
+    or ``identifier``), or ``""`` when it states none; None for an article that is its whole file.
     """
 
     id: str
@@ -40,6 +42,7 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     boilerplate: list[str] = field(default_factory=list)
+    record: str | None = None
 
 
 @dataclass(frozen=True)

@@ -127,8 +127,9 @@ class ArticleGraph(Graph):
         return super().__iter__()
 
 
-def article_graph(ex: Extraction) -> Graph:
-    """The named graph of one article (its identifier is the article's IRI)."""
+def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
+    """The named graph of one article (its identifier is the article's IRI); ``source_key``, when
+    given, is written as the article's ``akg:sourceKey`` (see :func:`aseankg.ingest.source_keys`)."""
     art = ex.article
     article = URIRef(naming.article_iri(art.id))
     g = ArticleGraph(identifier=article)  # (the prefixes are bound when first asked for)
@@ -154,6 +155,8 @@ def article_graph(ex: Extraction) -> Graph:
         add((article, SCHEMA.url, URIRef(art.url)))
     if art.source_file:
         add((article, AKG.sourceFile, Literal(PurePath(art.source_file).name)))
+    if source_key:
+        add((article, AKG.sourceKey, Literal(source_key)))
     if art.headline:
         add((article, SCHEMA.headline, Literal(art.headline)))
         add((article, RDFS.label, Literal(art.headline)))

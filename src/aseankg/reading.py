@@ -54,6 +54,7 @@ FIELDS = {
     "published": ("date", "published", "datepublished", "publishedat", "pubdate"),
     "publisher": ("publisher", "source", "outlet", "site"),
     "text": ("text", "body", "content", "articlebody"),
+    "id": ("id", "guid", "@id", "identifier"),
 }
 SOURCES_FILE = "sources.csv"
 MIN_HTML_WORDS = 5
@@ -405,6 +406,24 @@ def _decode(data: bytes, source: str) -> str:
                                    f"{hint}; re-save the file as UTF-8") from None
 
 
+def _record_id(record: dict) -> str:
+    """A record's own id (``id``, ``guid``, ``@id`` or ``identifier``: a string or a number), or ``""``.
+
+    >>> _record_id({"GUID": " item-7 "}), _record_id({"id": 42}), _record_id({"id": True}), _record_id({})
+    ('item-7', '42', '', '')
+    """
+    value = _field(record, "id")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    return _norm(str(value))
+
+
+def _record_defaults(defaults: dict[str, object]) -> dict[str, object]:
+    """The ``sources.csv`` metadata that applies to each record of a many-record file: not its URL,
+    which is the file's (a feed's) address, and would make every record the same article."""
+    return {k: v for k, v in defaults.items() if k != "url"}
+
+
 def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Article | ArticleError]:
     try:
         data = json.loads(text)
@@ -415,10 +434,15 @@ def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Arti
     records = data if isinstance(data, list) else [data]
     if not records:
         return [ArticleError(source, "the JSON list holds no records")]
+    if isinstance(data, list):
+        defaults = _record_defaults(defaults)
     results: list[Article | ArticleError] = []
     for n, record in enumerate(records, start=1):
         try:
-            results.append(parse_record(record, source_file=source, defaults=defaults))
+            article = parse_record(record, source_file=source, defaults=defaults)
+            if isinstance(data, list):
+                article.record = _record_id(record)
+            results.append(article)
         except ArticleError as e:
             where = f"record {n}: " if isinstance(data, list) else ""
             results.append(ArticleError(source, where + e.reason))
@@ -426,6 +450,7 @@ def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Arti
 
 
 def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Article | ArticleError]:
+    defaults = _record_defaults(defaults)
     results: list[Article | ArticleError] = []
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -439,7 +464,9 @@ def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Art
             results.append(ArticleError(source, f"unreadable JSON ({type(e).__name__})", line=n))
             continue
         try:
-            results.append(parse_record(record, source_file=source, defaults=defaults))
+            article = parse_record(record, source_file=source, defaults=defaults)
+            article.record = _record_id(record)
+            results.append(article)
         except ArticleError as e:
             results.append(ArticleError(source, e.reason, line=n))
     return results or [ArticleError(source, "holds no JSON records")]
@@ -447,7 +474,8 @@ def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Art
 
 def read_file(path: str | os.PathLike) -> list[Article | ArticleError]:
     """The articles in one file (one per record for JSON lists and JSON Lines), or the errors
-    that kept them out; never raises. Metadata in a ``sources.csv`` beside the file wins."""
+    that kept them out; never raises. Metadata in a ``sources.csv`` beside the file wins, but for
+    the records of a JSON list or JSON Lines file its url is the file's, not each record's."""
     source = str(path)
     try:
         path = Path(path)

@@ -60,6 +60,7 @@ class ArticleRecord:
     content_hash: str | None
     source_file: str | None
     url: str | None
+    source_key: str | None = None  # none in a graph written before keys were (see ingest.source_keys)
 
 
 @runtime_checkable
@@ -69,7 +70,8 @@ class Store(Protocol):
     location: str
 
     def article_records(self) -> dict[str, ArticleRecord]:
-        """Every article graph's own ``akg:contentHash``, ``akg:sourceFile`` and ``schema:url``."""
+        """Every article graph's own ``akg:contentHash``, ``akg:sourceFile``, ``schema:url`` and
+        ``akg:sourceKey``."""
 
     def has_graph(self, iri: str) -> bool:
         """True if named graph ``iri`` exists (holds at least one triple)."""
@@ -106,13 +108,14 @@ class Store(Protocol):
 
 #: One row per article graph: the graph's own description of its article.
 ARTICLE_RECORDS_QUERY = """
-SELECT ?g ?hash ?file ?url WHERE {
+SELECT ?g ?hash ?file ?url ?key WHERE {
   GRAPH ?g {
     ?g a <https://w3id.org/aseankg/ontology#Article> .
     OPTIONAL { ?g <https://w3id.org/aseankg/ontology#contentHash> ?hash }
     OPTIONAL { ?g <https://w3id.org/aseankg/ontology#sourceFile> ?file }
     OPTIONAL { ?g ?urlProperty ?url
                FILTER (?urlProperty IN (<https://schema.org/url>, <http://schema.org/url>)) }
+    OPTIONAL { ?g <https://w3id.org/aseankg/ontology#sourceKey> ?key }
   }
 }"""
 
@@ -123,10 +126,10 @@ def article_records_from(rows: Iterable[tuple]) -> dict[str, ArticleRecord]:
     def key(row: tuple) -> tuple[str, ...]:
         return tuple("" if term is None else str(term) for term in row)
 
-    for g, content, file, url in sorted(rows, key=key):
+    for g, content, file, url, source_key in sorted(rows, key=key):
         iri = str(g)
         if iri not in records:
-            records[iri] = ArticleRecord(iri, _text(content), _text(file), _text(url))
+            records[iri] = ArticleRecord(iri, _text(content), _text(file), _text(url), _text(source_key))
     return records
 
 
