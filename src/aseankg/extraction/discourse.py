@@ -19,7 +19,7 @@ from ..sentences import split_sentences
 from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
-from .participation import Scene, read_participation, related_meetings
+from .participation import Scene, is_list_line, read_participation, related_meetings, roster_heading
 from .people import PeopleFinder, PersonMention, RoleRef, RoleReference
 from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
 from .relations import RelationReader
@@ -49,6 +49,7 @@ class Discourse(RelationReader):
         self.named_actors = self._actors_named_in_full()
         self.last_group: list[tuple] = []
         self.last_named: list[tuple] = []  # every meeting the last sentence naming meetings named
+        self.roster: list[tuple] = []  # the meetings of the list of people being read
         self.related_claims: list[tuple] = []  # (Claim, Evidence, future): "X and related summits"
         self.recent: list[tuple] = []  # meetings in the order last named
         self.last_person: str | None = None
@@ -406,13 +407,22 @@ class Discourse(RelationReader):
 
     # -- participation ------------------------------------------------------------------------------
     def _participation(self, v: SentenceView, people: list[tuple], referred: list[tuple]) -> None:
-        if not people:
-            return
         in_sentence = {x[2] for x in people}
         scene = Scene(v, self.lex, people, self._meeting_key, referred, self._in_view(),
-                      {p for p, _ in self.facts.participations if p in in_sentence})
+                      {p for p, _ in self.facts.participations if p in in_sentence}, self.roster)
+        heading = roster_heading(scene, self.recent, lambda key: self.facts.meetings[key].series_key)
+        if heading is not None:
+            self.roster = heading
+            return
+        if not people:
+            if not is_list_line(v):
+                self.roster = []  # a list runs on while its lines name people
+            return
         related = [g for g in v.generic if g.number == "related"]
-        for claim, ev in read_participation(scene):
+        claims = read_participation(scene)
+        if self.roster and not any(c.rule == "roster-list" for c, _ in claims) and not is_list_line(v):
+            self.roster = []
+        for claim, ev in claims:
             for key in claim.meetings:
                 self._add_participation(claim.person, key, claim.capacity, claim.country, ev, claim.rule,
                                         v.future)

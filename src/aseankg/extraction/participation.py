@@ -57,6 +57,7 @@ class Scene:
     referred: list[tuple]  # what "the meeting" / "the summits" in this sentence refers to
     in_view: list[tuple]  # the meetings the reader has in mind: those named last
     linked: set[str] = field(default_factory=set)  # people with a participation already
+    roster: list[tuple] = field(default_factory=list)  # the meetings of a list a heading opened
 
     @property
     def text(self) -> str:
@@ -248,7 +249,33 @@ def roster(s: Scene) -> Iterable[Claim]:
         yield Claim(person, meetings, "Delegate", None, "roster")
 
 
+def roster_heading(s: Scene, recent: list[tuple], series_of: Callable[[tuple], str]) -> list[tuple] | None:
+    """"The following are the ASEAN FMs:", "The following are non-ASEAN members of the ARF:": a
+    sentence that opens a list of people, one a line. The meetings the list is of: those the heading
+    names (a mechanism's name stands for its meeting in view), else the ones in view."""
+    if not s.text.rstrip().endswith(":") or not _ROSTER_HEAD.match(s.text) or s.people:
+        return None
+    named = [k for _, _, k in s.flat]
+    if not named:
+        orgs = {e.entry.key for m in s.view.entities for e in m.entries if e.kind == "organization"}
+        named = [k for k in recent if series_of(k) in orgs]
+    return named or s.in_view
+
+
+def is_list_line(v: SentenceView) -> bool:
+    """A short line of a list: "Julie Bishop - Australia", "Prak Sokhonn – Cambodia"."""
+    return len(v.tokens) <= 14 and bool(re.search(r"\s[-–—]\s", v.text))
+
+
+def roster_list(s: Scene) -> Iterable[Claim]:
+    """A line of a list a heading opened ("Julie Bishop - Australia"): that person took part."""
+    if s.roster and len(s.view.tokens) <= 14:
+        for _, _, person in s.people:
+            yield Claim(person, s.roster, "Delegate", None, "roster-list")
+
+
 CONSTRUCTIONS: dict[str, Callable[[Scene], Iterable[Claim]]] = {
+    "roster-list": roster_list,
     "verb": verb,
     "verb-object": verb_object,
     "chair-title": chair_title,
@@ -305,4 +332,5 @@ def read_participation(scene: Scene) -> list[tuple[Claim, Evidence]]:
     return out
 
 
-__all__ = ["CONSTRUCTIONS", "Claim", "Scene", "read_participation", "related_meetings"]
+__all__ = ["CONSTRUCTIONS", "Claim", "Scene", "is_list_line", "read_participation", "related_meetings",
+           "roster_heading"]

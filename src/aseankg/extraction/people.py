@@ -349,8 +349,26 @@ class PeopleFinder:
                 used.update(range(i, last + 1))
         if resolve is not None:
             found += self._dictionary_names(text, offset, tokens, entities, ent_at, used, resolve)
+        if not found:
+            found += self._roster_line(text, offset, tokens, ent_at)
         found.sort(key=lambda p: p.start)
         return found, refs
+
+    def _roster_line(self, text: str, offset: int, tokens: list[Token], ent_at: dict[int, Match]):
+        """A list line that is a name and its country: "Julie Bishop - Australia", "Dato' Sri
+        Anifah Aman – Malaysia"."""
+        m = re.fullmatch(r"\s*(.{3,80}?)\s+[-–—]\s+(?:the\s+)?(.{3,40}?)\s*", text)
+        if not m or len(tokens) > 14:
+            return []
+        end = offset + m.end(1)
+        country = [ent_at[k] for k, t in enumerate(tokens) if t.start >= offset + m.start(2) and k in ent_at]
+        if not country or country[-1].end != offset + m.end(2) or _country_of(country[-1]) is None:
+            return []
+        i = self._skip_honorifics(tokens, 0)
+        name = self._name_at(tokens, i, ent_at, text, offset) if i < len(tokens) else None
+        if name is None or tokens[name[0]].end != end or len(name[1].split()) < 2:
+            return []
+        return [PersonMention(name[1], tokens[i].start, end, country=_country_of(country[-1]))]
 
     @staticmethod
     def _dictionary_extent(name: tuple[int, str], i: int, dict_spans: dict[int, int], tokens: list[Token],
