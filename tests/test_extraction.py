@@ -77,6 +77,30 @@ def test_ordinals_in_coordination():
     assert meeting(ex, "asean-summit-44").upcoming
 
 
+@pytest.mark.parametrize("text,key", [
+    ("The Thirty-Second ASEAN Summit was held in Singapore on 28 April 2018.", "asean-summit-32"),
+    ("Minister Balakrishnan attended the Fifty-Eighth ASEAN Foreign Ministers' Meeting.", "amm-58"),
+    ("The Twenty-first ASEAN Summit and Related Summits were held in Phnom Penh.", "asean-summit-21"),
+    ("the Twenty first ASEAN Summit", "asean-summit-21"),
+    ("The Thirtieth ASEAN Summit opened in Manila.", "asean-summit-30"),
+    ("The Seventeenth ASEAN Summit was held in Ha Noi.", "asean-summit-17"),
+    ("Malaysia hosted the inaugural ASEAN Defence Ministers' Meeting in 2006.", "admm-1"),
+])
+def test_spelled_out_ordinals(text, key):
+    meeting(run(text), key)
+
+
+def test_spelled_out_ordinals_in_coordination():
+    ex = run("The Forty-Fourth and Forty-Fifth ASEAN Summits were held in Vientiane.")
+    meeting(ex, "asean-summit-44")
+    meeting(ex, "asean-summit-45")
+
+
+def test_a_tens_word_alone_is_no_ordinal():
+    ex = run("Twenty ASEAN Summits later, the Charter was signed.")
+    assert all(m.ordinal is None for m in ex.meetings)
+
+
 def test_garbled_text_makes_no_meeting():
     ex = run("Deputy Foreign Minister Do Hung Viet attended the 3th ASEAN+25 Foreign Ministers' Meeting.")
     assert not ex.meetings
