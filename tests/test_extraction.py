@@ -101,6 +101,21 @@ def test_a_tens_word_alone_is_no_ordinal():
     assert all(m.ordinal is None for m in ex.meetings)
 
 
+@pytest.mark.parametrize("text,series,label", [
+    ("The Special ASEAN Summit on COVID-19 was held via videoconference on 14 April.", "asean-summit",
+     "Special ASEAN Summit"),
+    ("Indonesia hosted the Special ASEAN Leaders' Meeting in Jakarta on Saturday.", "asean-leaders-meeting",
+     "Special ASEAN Leaders' Meeting"),
+    ("Ministers met at an Informal ASEAN Foreign Ministers' Meeting in New York.", "amm",
+     "Informal ASEAN Foreign Ministers' Meeting"),
+    ("The Special ASEAN Plus Three Summit on COVID-19 was held on 14 April.", "apt-summit",
+     "Special ASEAN Plus Three Summit"),
+])
+def test_qualifiers_before_a_series_name(text, series, label):
+    (m,) = run(text).meetings
+    assert m.series.endswith("/series/" + series) and m.label == label and m.ordinal is None
+
+
 def test_garbled_text_makes_no_meeting():
     ex = run("Deputy Foreign Minister Do Hung Viet attended the 3th ASEAN+25 Foreign Ministers' Meeting.")
     assert not ex.meetings
