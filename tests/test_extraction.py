@@ -133,6 +133,15 @@ def test_meeting_landscape_in_a_parsed_article():
     assert {"aem-56", "aem-plus-three-27", "eas-economic-ministers-meeting-12", "amem-42"} <= keys
 
 
+def test_other_events_named_after_a_semicolon_share_the_place():
+    ex = run("Officials attended the ASEAN Defence Senior Officials' Meeting and other related meetings; the "
+             "21st ASEAN Chiefs of Defence Forces Meeting and the 19th ADSOM-Plus held in Vientiane, Laos.",
+             date(2024, 3, 1))
+    for key in ("adsom", "acdfm-21", "adsom-plus-19"):
+        found = [m for m in ex.meetings if m.iri.rsplit("/", 1)[1].startswith(key)]
+        assert found and found[0].location == naming.place_iri("vientiane"), key
+
+
 def test_a_plus_three_meeting_is_not_composed_as_an_asean_partner():
     ex = run("The ASEAN Plus Three Commemorative Summit was held in Manila on 14 November.")
     assert [m.series.rsplit("/", 1)[1] for m in ex.meetings] == ["apt-summit"]
