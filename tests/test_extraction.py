@@ -77,6 +77,120 @@ def test_ordinals_in_coordination():
     assert meeting(ex, "asean-summit-44").upcoming
 
 
+@pytest.mark.parametrize("text,key", [
+    # defence (Xinhua, VNA, Bernama styles; US and British spelling)
+    ("JAKARTA, Nov. 15 (Xinhua) -- The 17th ASEAN Defense Ministers' Meeting (ADMM) opened here on Wednesday.",
+     "admm-17"),
+    ("The 10th ADMM-Plus took place in Jakarta on November 16.", "admm-plus-10"),
+    ("Defence Minister Mohamed Khaled Nordin attended the 18th ADSOM-Plus in Kuala Lumpur.", "adsom-plus-18"),
+    ("The 21st ASEAN Chiefs of Defence Forces Meeting (ACDFM) was held in Vientiane.", "acdfm-21"),
+    ("The 12th ASEAN Defense Ministers' Meeting-Plus was held in Manila.", "admm-plus-12"),
+    # economic pillar
+    ("KUALA LUMPUR, Sept 24 (Bernama) -- The 57th ASEAN Economic Ministers' (AEM) Meeting begins today.",
+     "aem-57"),
+    ("The 25th ASEAN Economic Community Council (AECC) Meeting was held in Kuala Lumpur.", "aec-council-25"),
+    ("Ministers also attended the 38th AFTA Council Meeting.", "afta-council-38"),
+    ("The 27th AEM Plus Three Consultations were held in Vientiane.", "aem-plus-three-27"),
+    ("The 12th EAS Economic Ministers' Meeting was held in Vientiane.", "eas-economic-ministers-meeting-12"),
+    ("The 45th Meeting of the High Level Task Force on ASEAN Economic Integration (HLTF-EI) was held today.",
+     "hltf-ei-meeting-45"),
+    ("The 27th ASEAN+3 Finance Ministers' and Central Bank Governors' Meeting (AFMGM+3) was held in Tbilisi.",
+     "afmgm-plus-three-27"),
+    ("HA NOI (VNA) - The 42nd ASEAN Ministers on Energy Meeting (AMEM) opened in Vientiane.", "amem-42"),
+    ("The 21st ASEAN+3 Ministers on Energy Meeting (AMEM+3) followed.", "amem-plus-three-21"),
+    ("The 18th East Asia Summit Energy Ministers Meeting was held.", "eas-energy-ministers-meeting-18"),
+    ("The 9th ASEAN Ministerial Meeting on Minerals (AMMin) was held.", "ammin-9"),
+    ("The 24th Meeting of the ASEAN Plus Three Ministers on Agriculture and Forestry (AMAF Plus Three) ended.",
+     "amaf-plus-three-24"),
+    ("The 24th ASEAN Tourism Forum (ATF) was held in Vientiane.", "atf-24"),
+    # socio-cultural pillar and transnational crime
+    ("The 7th ASEAN Plus Three Health Ministers Meeting (APTHMM) opened in Bandar Seri Begawan.", "apthmm-7"),
+    ("The 11th ASEAN Ministers Meeting on Rural Development and Poverty Eradication (AMRDPE) opened.",
+     "amrdpe-11"),
+    ("The 13th ASEAN Plus Three Labour Ministers' Meeting was held.", "almm-plus-three-13"),
+    ("The 7th ASEAN Ministerial Meeting on Sports (AMMS) was held in Hanoi.", "amms-7"),
+    ("The 8th ASEAN Ministerial Meeting on Drug Matters (AMMD) was held.", "ammd-8"),
+    ("The 23rd ASEAN Senior Officials Meeting on Transnational Crime (SOMTC) was held.", "somtc-23"),
+    ("The 9th ASEAN Plus Three Ministerial Meeting on Transnational Crime (AMMTC+3) was held.",
+     "ammtc-plus-three-9"),
+    ("The 18th ASEAN Ministerial Meeting on Science and Technology (AMMST) was held.", "ammsti-18"),
+    # political-security pillar
+    ("The 13th ASEAN Maritime Forum (AMF) was held in Bali.", "amf-13"),
+    ("The 11th Expanded ASEAN Maritime Forum (EAMF) was held in Bali.", "eamf-11"),
+    ("The 30th ASEAN Regional Forum Senior Officials' Meeting was held in Jakarta.", "arf-som-30"),
+])
+def test_meeting_landscape(text, key):
+    meeting(run(text), key)
+
+
+def test_meeting_landscape_in_a_parsed_article():
+    ex = extract(parse_text(
+        "VIENTIANE, Sept 20 (Bernama) -- The 56th ASEAN Economic Ministers' (AEM) Meeting and Related "
+        "Meetings opened here today.\n\nOn Saturday, ministers will hold the Twenty-Seventh AEM Plus Three "
+        "Consultations and the 12th EAS Economic Ministers' Meeting.\n\nMeanwhile the 42nd ASEAN Ministers "
+        "on Energy Meeting (AMEM) is set for next month.", source_file="test.txt"))
+    keys = {m.iri.rsplit("/", 1)[1] for m in ex.meetings}
+    assert {"aem-56", "aem-plus-three-27", "eas-economic-ministers-meeting-12", "amem-42"} <= keys
+
+
+def test_other_events_named_after_a_semicolon_share_the_place():
+    ex = run("Officials attended the ASEAN Defence Senior Officials' Meeting and other related meetings; the "
+             "21st ASEAN Chiefs of Defence Forces Meeting and the 19th ADSOM-Plus held in Vientiane, Laos.",
+             date(2024, 3, 1))
+    for key in ("adsom", "acdfm-21", "adsom-plus-19"):
+        found = [m for m in ex.meetings if m.iri.rsplit("/", 1)[1].startswith(key)]
+        assert found and found[0].location == naming.place_iri("vientiane"), key
+
+
+def test_a_plus_three_meeting_is_not_composed_as_an_asean_partner():
+    ex = run("The ASEAN Plus Three Commemorative Summit was held in Manila on 14 November.")
+    assert [m.series.rsplit("/", 1)[1] for m in ex.meetings] == ["apt-summit"]
+
+
+def test_partner_meetings_with_us_spelling():
+    ex = run("The ASEAN-US Defense Ministers' Informal Meeting was held in Hawaii.")
+    assert [m.label for m in ex.meetings] == ["ASEAN-United States Defence Ministers' Meeting"]
+
+
+@pytest.mark.parametrize("text,key", [
+    ("The Thirty-Second ASEAN Summit was held in Singapore on 28 April 2018.", "asean-summit-32"),
+    ("Minister Balakrishnan attended the Fifty-Eighth ASEAN Foreign Ministers' Meeting.", "amm-58"),
+    ("The Twenty-first ASEAN Summit and Related Summits were held in Phnom Penh.", "asean-summit-21"),
+    ("the Twenty first ASEAN Summit", "asean-summit-21"),
+    ("The Thirtieth ASEAN Summit opened in Manila.", "asean-summit-30"),
+    ("The Seventeenth ASEAN Summit was held in Ha Noi.", "asean-summit-17"),
+    ("Malaysia hosted the inaugural ASEAN Defence Ministers' Meeting in 2006.", "admm-1"),
+])
+def test_spelled_out_ordinals(text, key):
+    meeting(run(text), key)
+
+
+def test_spelled_out_ordinals_in_coordination():
+    ex = run("The Forty-Fourth and Forty-Fifth ASEAN Summits were held in Vientiane.")
+    meeting(ex, "asean-summit-44")
+    meeting(ex, "asean-summit-45")
+
+
+def test_a_tens_word_alone_is_no_ordinal():
+    ex = run("Twenty ASEAN Summits later, the Charter was signed.")
+    assert all(m.ordinal is None for m in ex.meetings)
+
+
+@pytest.mark.parametrize("text,series,label", [
+    ("The Special ASEAN Summit on COVID-19 was held via videoconference on 14 April.", "asean-summit",
+     "Special ASEAN Summit"),
+    ("Indonesia hosted the Special ASEAN Leaders' Meeting in Jakarta on Saturday.", "asean-leaders-meeting",
+     "Special ASEAN Leaders' Meeting"),
+    ("Ministers met at an Informal ASEAN Foreign Ministers' Meeting in New York.", "amm",
+     "Informal ASEAN Foreign Ministers' Meeting"),
+    ("The Special ASEAN Plus Three Summit on COVID-19 was held on 14 April.", "apt-summit",
+     "Special ASEAN Plus Three Summit"),
+])
+def test_qualifiers_before_a_series_name(text, series, label):
+    (m,) = run(text).meetings
+    assert m.series.endswith("/series/" + series) and m.label == label and m.ordinal is None
+
+
 def test_garbled_text_makes_no_meeting():
     ex = run("Deputy Foreign Minister Do Hung Viet attended the 3th ASEAN+25 Foreign Ministers' Meeting.")
     assert not ex.meetings

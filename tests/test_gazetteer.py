@@ -193,6 +193,40 @@ def test_required_series_keys_are_present(gaz):
     assert gaz.series["arf"].meeting_class == "MinisterialMeeting"
 
 
+def test_sectoral_and_plus_three_series(gaz):
+    """The wider landscape: sectoral ministerial bodies, their Plus Three meetings, forums, task forces."""
+    expected = {
+        "somtc": ("SeniorOfficialsMeeting", "asean"), "ammin": ("MinisterialMeeting", "asean"),
+        "amrdpe": ("MinisterialMeeting", "asean"), "acdfm": ("Meeting", "asean"),
+        "adsom-plus": ("SeniorOfficialsMeeting", "admm-plus"), "amf": ("Forum", "asean"),
+        "eamf": ("Forum", "asean"), "atf": ("Forum", "asean"), "afta-council": ("MinisterialMeeting", "asean"),
+        "apthmm": ("MinisterialMeeting", "apt"), "aem-plus-three": ("MinisterialMeeting", "apt"),
+        "afmgm-plus-three": ("MinisterialMeeting", "apt"), "ammtc-plus-three": ("MinisterialMeeting", "apt"),
+        "eas-economic-ministers-meeting": ("MinisterialMeeting", "eas"),
+        "hltf-ei-meeting": ("WorkingGroupMeeting", "hltf-ei"),
+    }
+    for key, (cls, convener) in expected.items():
+        assert (gaz.series[key].meeting_class, gaz.series[key].convener) == (cls, convener), key
+        assert convener in gaz.organizations, convener
+
+
+@pytest.mark.parametrize("alias,key", [
+    ("ASEAN Defense Ministers' Meeting", "admm"), ("ASEAN Defense Ministers’ Meeting Retreat", "admm-retreat"),
+    ("ASEAN Defense Ministers' Meeting-Plus", "admm-plus"), ("AECC", "aec-council"), ("AMMin", "ammin"),
+    ("AMMST", "ammsti"), ("TELMIN", "adgmin"), ("AMEM+3", "amem-plus-three"), ("SOMTC", "somtc"),
+])
+def test_series_aliases_and_spelling_variants(gaz, alias, key):
+    hits = {e.entry.key for e in gaz.lookup_exact(alias) if e.kind == "series"}
+    assert hits == {key}, (alias, hits)
+
+
+def test_plus_three_bodies_resolve_to_their_own_series(gaz):
+    assert [s.key for s in gaz.series_for_body("Health Ministers' Meeting", convener="apt")] == ["apthmm"]
+    assert [s.key for s in gaz.series_for_body("Health Ministers' Meeting")] == ["ahmm"]
+    assert [s.key for s in gaz.series_for_body("Defense Ministers' Informal Meeting")] == ["admm"]
+    assert [s.key for s in gaz.series_for_body("Commemorative Summit", convener="apt")] == ["apt-summit"]
+
+
 def test_honorifics_are_never_role_aliases_and_come_longest_first(gaz):
     role_names = {naming.fold(n) for r in gaz.roles.values() for n in r.names}
     clashes = [h for h in gaz.honorifics if naming.fold(h) in role_names]

@@ -211,7 +211,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             # "the Russia-ASEAN summit", "India-ASEAN Summit": the partner written first
             label = f"ASEAN-{'-'.join(p.name for p, _ in partners)} {series.body}"
             key, composed, first = naming.slug(label), True, partners[0][1]
-        ordinals, first = _ordinals(tokens, first, lex)
+        # "Special ASEAN Summit": a special meeting is not numbered with the regular ones
+        ordinals, first = ([], first) if qualifier else _ordinals(tokens, first, lex)
         last = m.last
         if not ordinals and last + 1 < len(tokens) and tokens[last + 1].folded.isdigit() \
                 and len(tokens[last + 1].folded) <= 3 and _adjacent(tokens, text, offset, last, last + 1):
@@ -348,12 +349,17 @@ def _meeting_context(tokens: list[Token], m: Match, lex: Lexicon) -> bool:
 
 
 def _ordinals(tokens: list[Token], first: int, lex: Lexicon) -> tuple[list[int], int]:
-    """Ordinals before token ``first``: "58th", "44th and 45th", "the inaugural"."""
+    """Ordinals before token ``first``: "58th", "44th and 45th", "the inaugural", "Thirty-Second"."""
     k = first - 1
     found: list[int] = []
+    tens = lex.cue_table("ordinal-tens")
     while k >= 0:
         n = ordinal_value(tokens[k], lex)
         if n is not None:
+            if n < 10 and tokens[k].folded.isalpha() and k > 0 and tokens[k - 1].folded in tens \
+                    and tokens[k].start - tokens[k - 1].end <= 1:
+                k -= 1  # "Thirty-Second", "Twenty first": the tokenizer splits the hyphenated ordinal
+                n += int(tens[tokens[k].folded][0].value)
             found.insert(0, n)
             first, k = k, k - 1
             continue

@@ -97,14 +97,19 @@ def _between(text: str, offset: int, a_end: int, b_start: int) -> str:
     return text[a_end - offset:b_start - offset]
 
 
+#: What may stand between two meetings of one list: "A, B and C", "A; the B", and "A and other sideline
+#: events; the B, the C", where the second part names the other events.
+_LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|as well as|&)\s+)?"
+                       r"(?:other\s+(?:sideline\s+|side\s+|related\s+)?(?:events|meetings)\s*[;:]\s*)?(?:the\s+)?")
+
+
 def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
     """Meetings in a coordinated list ("the 44th and 45th ASEAN Summits", "A, B and C") share facts."""
     groups: list[list[MeetingMention]] = []
     for mm in view.meetings:
         if groups:
             gap = _between(view.text, view.offset, groups[-1][-1].end, mm.start)
-            if mm.start <= groups[-1][-1].end or re.fullmatch(r"[\s,;]*(?:(?:and|as well as|&)\s+)?(?:the\s+)?",
-                                                              re.sub(r"\([^)]*\)", "", gap)):
+            if mm.start <= groups[-1][-1].end or re.fullmatch(_LIST_GAP, re.sub(r"\([^)]*\)", "", gap)):
                 groups[-1].append(mm)
                 continue
         groups.append([mm])
