@@ -308,10 +308,10 @@ def _with_list(tokens: list[Token], i: int, ent_start: dict[int, Match]) -> list
     i += 1
     out: list[tuple[Country, Match]] = []
     while i < len(tokens):
-        if tokens[i].folded in {"the", "and"}:
+        m = ent_start.get(i)
+        if m is None and tokens[i].folded in {"the", "and"}:
             i += 1
             continue
-        m = ent_start.get(i)
         mech = _mechanism(m) if m else None
         if not isinstance(mech, Country):
             break

@@ -94,7 +94,7 @@ class Scene:
         """The people a verb's subject names: the last person before it and those listed with them."""
         chosen = [before[-1]]
         for p in reversed(before[:-1]):
-            gap = self.text[p[1] - self.offset:chosen[0][0] - self.offset]
+            gap = self.text[p[1] - self.offset:chosen[0][0] - self.offset].removeprefix(".")  # "Marcos Jr."
             if re.fullmatch(r"[^.;:]{0,80}", gap) and re.search(r",|\band\b", gap) and \
                     not re.search(r"\b(?:with|by|to|of|from|met|meets)\b", gap):
                 chosen.insert(0, p)
@@ -221,7 +221,8 @@ def chair_title(s: Scene) -> Iterable[Claim]:
         before = [p for p in s.people if p[1] <= tok.start and re.fullmatch(
             r"[^.;:()]{0,120}", s.text[p[1] - s.offset:tok.start - s.offset])]
         after = [p for p in s.people if p[0] >= tok.end]
-        who = before[-1:] if before else after[:1]
+        titled = [p for p in s.people if p[0] <= tok.start < p[1]]  # "Chair of the AMM Bui Thanh Son"
+        who = titled or before[-1:] or after[:1]
         for _, _, person in who:
             yield Claim(person, meetings, capacity, None, "chair-title")
 
