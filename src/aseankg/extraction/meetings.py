@@ -209,7 +209,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
 
 _DETERMINERS = {"the", "this", "that", "these", "those"}
 _ADJECTIVES = {"virtual", "special", "opening", "closing", "annual", "recent", "upcoming", "next", "last",
-               "first", "closed", "plenary", "informal", "same", "two", "three", "whole", "entire", "following"}
+               "first", "closed", "plenary", "informal", "same", "two", "three", "whole", "entire", "following",
+               "day"}  # "the two-day retreat"
 
 
 def _determined(tokens: list[Token], first: int) -> bool:
