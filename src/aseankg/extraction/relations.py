@@ -61,8 +61,10 @@ class RelationReader:
                 continue
             lo, hi = min(org.first, cue.first), max(org.last, cue.last)
             year = _year_near(toks, lo, hi)
-            if year is None and self.published and not _PAST_CHAIR.search(text):
-                year = self.published.year  # "this year's ASEAN Chair", "Brunei's ASEAN Chairmanship theme"
+            if year is None and self.article.published and not _PAST_CHAIR.search(text):
+                # "this year's ASEAN Chair", "Brunei's ASEAN Chairmanship theme": the year the article
+                # is dated (not one guessed from its weekdays)
+                year = self.published.year
             country = _as_chair_subject(v, lo) or self._chair_country(v, lo, hi, people)
             if country is None:
                 if year is not None:
@@ -96,7 +98,7 @@ class RelationReader:
         if country is None:
             return False
         named = m.group("y1") or (re.search(r"\bfor\s+((?:19|20)\d\d)\b", v.text[m.end():]) or [None, None])[1]
-        year = int(named) if named else (self.published.year + 1 if self.published else None)
+        year = int(named) if named else (self.published.year + 1 if self.article.published else None)
         self.facts.chairmanships.append({"country": country, "year": year, "theme": None,
                                          "evidence": v.evidence(m.start() + v.offset, after[0].end),
                                          "part": v.sentence.part})
