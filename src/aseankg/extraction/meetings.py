@@ -188,7 +188,10 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         if "organization" in m.kinds() and not _meeting_context(tokens, m, lex):
             continue  # "EAS continues to affirm its role": the mechanism, not a meeting
             continue  # "East Asia Summit Foreign Ministers' Meeting" was read as mechanism + body
-        ordinals, first = _ordinals(tokens, m.first, lex)
+        # "a special ASEAN summit", "the Informal ASEAN Summit": a qualifier before a series alias
+        q = m.first - 1 if m.first > 0 and tokens[m.first - 1].folded in qualifiers else None
+        qualifier = qualifiers[tokens[q].folded][0].value if q is not None else None
+        ordinals, first = _ordinals(tokens, q if q is not None else m.first, lex)
         last = m.last
         if not ordinals and last + 1 < len(tokens) and tokens[last + 1].folded.isdigit() \
                 and len(tokens[last + 1].folded) <= 3 and _adjacent(tokens, text, offset, last, last + 1):
@@ -197,7 +200,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
         for n in ordinals or [None]:
             found.append(MeetingMention(tokens[first].start, tokens[last].end, first, last,
                                         text[tokens[first].start - offset:tokens[last].end - offset],
-                                        series.key, series.name, series.meeting_class, ordinal=n))
+                                        series.key, series.name, series.meeting_class, ordinal=n,
+                                        qualifier=qualifier))
         covered.update(range(first, last + 1))
 
     found.extend(_meetings_of_organizations(text, offset, tokens, ent_start, lex, covered))
