@@ -27,7 +27,7 @@ _DATE = rf"(?P<date>{_MONTH}\s+\d{{1,2}}(?:,?\s+(?:19|20)\d\d)?|\d{{1,2}}\s+{_MO
 #: place, then the date, the agency or both, then a dash or the story's first capital; a stray
 #: "IANS)" left by a wire tag may come first
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z]{2,10}\)\s*)?(?P<place>[A-Z][A-Za-z'’.-]*(?:\s+[A-Z][A-Za-z'’.-]*){0,3})"
+    r"^\s*(?-i:[A-Z]{2,10}\)\s*)?(?P<place>(?-i:[A-Z][A-Za-z'’.-]*(?: +[A-Z][A-Za-z'’.-]*){0,3}))"
     r"(?:\s*\((?P<agency>[^()]{2,40}?)(?:,\s*" + _DATE.replace("?P<date>", "?P<adate>") + r")?\))?"
     r"(?:,\s*" + _DATE + r")?"
     r"(?:\s*\((?P<agency2>[^()]{2,30})\))?"

@@ -59,6 +59,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("m-dd", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?:{_DASH}|\s+and\s+|\s*&\s*){_d('d2')}(?:,?\s+{_y('y')})?\b")),
     # 8-11 July (2025) / 9 and 10 September
     ("dd-m", re.compile(rf"\b{_d('d1')}(?:{_DASH}|\s+and\s+){_d('d2')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
+    # on Monday (Oct 25): the weekday and its date, one expression
+    ("wd-md", re.compile(rf"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*\(\s*{_m('m1')}\s+"
+                         rf"{_d('d1')}(?:,?\s+{_y('y')})?\s*\)")),
     # July 8(, 2025) / Monday, 12 November 2022 / 16 March 2023
     ("m-d", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?![\d-])(?:,?\s+{_y('y')})?\b")),
     ("d-m", re.compile(rf"\b{_d('d1')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
@@ -209,7 +212,7 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
              year_hint: int | None = None):
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
-    if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "m-d", "d-m", "iso"):
+    if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "wd-md", "m-d", "d-m", "iso"):
         m1 = MONTHS[g["m1"].casefold()] if not g["m1"].isdigit() else int(g["m1"])
         m2 = MONTHS[g["m2"].casefold()] if g.get("m2") else m1
         d1 = int(g["d1"])

@@ -52,8 +52,8 @@ class RelationReader:
         themes = [m.group(1).strip() for m in _THEME.finditer(text)]
         toks = v.tokens
         asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
-        found = False
-        for cue in self.lex.cues(toks, "chairmanship"):
+        found = self._handover(v, people)  # the receiver's, not the one handing over
+        for cue in () if found else self.lex.cues(toks, "chairmanship"):
             org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
                         or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")
                         or (m.first == cue.last + 1 and cue.text.lower() in ("chairing", "chairs", "chaired"))), None)
@@ -76,7 +76,6 @@ class RelationReader:
                                              "part": v.sentence.part})
             found = True
             break
-        found = self._handover(v, people) or found
         found = found or self._possessive_chairmanship(v)
         if themes and not found:
             year = None
