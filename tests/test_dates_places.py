@@ -295,3 +295,38 @@ def test_no_year_is_guessed_for_an_undated_article():
 def test_a_past_chairmanship_keeps_no_present_year():
     ex = run("Malaysia, the previous Chair of ASEAN, hosted the 10th AMMTC.", published=date(2017, 9, 21))
     assert ("MYS", 2017) not in chairs(ex)
+
+
+def test_the_dateline_outweighs_a_country_named_after_in():
+    # regression (devset, Bernama): "CITY, date (Bernama) -- The 46th ASEAN Summit ... the crisis in Myanmar"
+    ex = run("The 45th ASEAN Summit drew to a close today with talks on the crisis in Myanmar.",
+             published=date(2024, 10, 10), dateline="VIENTIANE, Oct 10 (Bernama) --")
+    m = meeting(ex, "asean-summit-45")
+    assert (place(m), host(m)) == ("vientiane", "LAO")
+
+
+def test_the_dateline_does_not_override_a_host_the_text_names():
+    ex = run("Laos will host the 44th ASEAN Summit, officials said.", published=date(2023, 9, 7),
+             dateline="JAKARTA, Sept 7 (Antara) -")
+    m = meeting(ex, "asean-summit-44")
+    assert (place(m), host(m)) == (None, "LAO")
+
+
+@pytest.mark.parametrize("text,series,label", [
+    # regression (The Scoop): "a special ASEAN summit" keeps its qualifier
+    ("Leaders will meet by video conference for a special ASEAN summit on April 14.", "asean-summit",
+     "Special ASEAN Summit"),
+    ("The Informal ASEAN Summit opened on Monday.", "asean-summit", "Informal ASEAN Summit"),
+])
+def test_a_qualifier_before_a_series_name(text, series, label):
+    ex = run(text, published=date(2020, 4, 13))
+    assert any(m.series.endswith("/" + series) and m.label == label for m in ex.meetings)
+
+
+@pytest.mark.parametrize("text", [
+    # regression (Kyodo): "At the 18-member East Asia Summit later that day"
+    "At the 18-member East Asia Summit on Thursday, leaders will discuss the sea.",
+    "At the 27-member ARF on Thursday, ministers will discuss the peninsula.",
+])
+def test_a_size_word_does_not_hide_a_meeting(text):
+    assert run(text, published=date(2013, 10, 8)).meetings

@@ -97,13 +97,24 @@ class TimePlaceReader:
                     rec.new_place = (m.group(1), country)
                     rec.host = rec.host or country
 
-    def _set_place(self, rec: MeetingRecord, place: Place) -> None:
-        """The first place named for a meeting, unless it lies outside the country already known to
-        host it ("in Brunei on Wednesday ... a special summit they plan to hold in Tokyo")."""
-        if rec.place is not None or (rec.host is not None and rec.host.iso3 != place.country):
+    def _set_place(self, rec: MeetingRecord, place: Place, *, filed: bool = False) -> None:
+        """The first place named for a meeting, unless it lies outside the country already taken to
+        host it ("in Brunei on Wednesday ... a special summit they plan to hold in Tokyo"). The
+        place a story is ``filed`` from outweighs a country merely named after "in" ("the crisis in
+        Myanmar"): it sets the host too."""
+        conflict = rec.host is not None and rec.host.iso3 != place.country
+        if rec.place is not None or (conflict and not filed):
             return
         rec.place = place
-        rec.host = rec.host or self.lex.gazetteer.countries.get(place.country)
+        if rec.host is None or conflict:
+            rec.host = self.lex.gazetteer.countries.get(place.country)
+
+    @property
+    def _said_hosts(self) -> set[tuple]:
+        """Meetings whose host a hosting verb names: no dateline overrides it."""
+        if not hasattr(self, "_hosts_said"):
+            self._hosts_said: set[tuple] = set()
+        return self._hosts_said
 
     def _hosts(self, v: SentenceView, referred: list[tuple]) -> None:
         """Host countries: "Laos will also host the ASEAN PMC", "Malaysia ... hosting the 10th
@@ -126,12 +137,14 @@ class TimePlaceReader:
             for key in keys:
                 rec = self.facts.meetings[key]
                 rec.host = rec.host or subject[-1]
+                self._said_hosts.add(key)
         for m, country in countries:
             if _HOSTED_BY.search(text[:m.start - offset]):
                 before = [mm for mm in v.meetings if mm.end <= m.start]
                 if before:
                     rec = self.facts.meetings[self._meeting_key(before[-1])]
                     rec.host = rec.host or country
+                    self._said_hosts.add(self._meeting_key(before[-1]))
 
     # -- after the last sentence ------------------------------------------------------------------
     def _default_places(self) -> None:
@@ -148,12 +161,13 @@ class TimePlaceReader:
         lead_end = lead[-1].end if lead else 0
         subjects = {rec.series_key for rec in self.facts.meetings.values()
                     if any(ev.sentence.start < lead_end and ev.sentence.part == "body" for ev in rec.evidence)}
-        for rec in self.facts.meetings.values():
-            if rec.place is not None or rec.new_place is not None or not self._current(rec):
+        for key, rec in self.facts.meetings.items():
+            if rec.place is not None or rec.new_place is not None or not self._current(rec) \
+                    or key in self._said_hosts:
                 continue
             here = any(re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence)
             if rec.series_key in subjects or here or self._near(rec.start):
-                self._set_place(rec, place)
+                self._set_place(rec, place, filed=True)
 
     def _current(self, rec: MeetingRecord) -> bool:
         """Not a meeting of another year than the one the article speaks from."""
