@@ -330,3 +330,10 @@ def test_a_qualifier_before_a_series_name(text, series, label):
 ])
 def test_a_size_word_does_not_hide_a_meeting(text):
     assert run(text, published=date(2013, 10, 8)).meetings
+
+
+def test_the_dateline_places_a_meeting_its_own_country_hosts():
+    # regression (IANS): "Malaysia, as the Chair of ASEAN, is hosting the 47th ASEAN Summit", filed from KL
+    ex = run("Malaysia is hosting the 47th ASEAN Summit this week.", published=date(2025, 10, 26),
+             dateline="Kuala Lumpur, Oct 26 (IANS)")
+    assert place(meeting(ex, "asean-summit-47")) == "kuala-lumpur"

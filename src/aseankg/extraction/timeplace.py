@@ -163,7 +163,7 @@ class TimePlaceReader:
                     if any(ev.sentence.start < lead_end and ev.sentence.part == "body" for ev in rec.evidence)}
         for key, rec in self.facts.meetings.items():
             if rec.place is not None or rec.new_place is not None or not self._current(rec) \
-                    or key in self._said_hosts:
+                    or (key in self._said_hosts and rec.host is not None and rec.host.iso3 != place.country):
                 continue
             here = any(re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence)
             if rec.series_key in subjects or here or self._near(rec.start):
