@@ -59,6 +59,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("m-dd", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?:{_DASH}|\s+and\s+|\s*&\s*){_d('d2')}(?:,?\s+{_y('y')})?\b")),
     # 8-11 July (2025) / 9 and 10 September
     ("dd-m", re.compile(rf"\b{_d('d1')}(?:{_DASH}|\s+and\s+){_d('d2')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
+    # on Monday (Oct 25): the weekday and its date, one expression
+    ("wd-md", re.compile(rf"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*\(\s*{_m('m1')}\s+"
+                         rf"{_d('d1')}(?:,?\s+{_y('y')})?\s*\)")),
     # July 8(, 2025) / Monday, 12 November 2022 / 16 March 2023
     ("m-d", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?![\d-])(?:,?\s+{_y('y')})?\b")),
     ("d-m", re.compile(rf"\b{_d('d1')}\s+{_m('m1')}(?:,?\s+{_y('y')})?\b")),
@@ -67,18 +70,33 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # in October 2025 / next October / last July / October this year
     ("m-y", re.compile(rf"\b{_m('m1')}\s+{_y('y')}\b")),
     ("rel-m", re.compile(rf"\b(?P<rel>next|last|this|early|late|mid|in)[\s-]+{_m('m1')}(?!\s+\d)\b", re.I)),
-    # on Wednesday / from Wednesday to Sunday
-    ("wd-wd", re.compile(r"\bfrom\s+(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-                         r"\s+to\s+(?P<w2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    # Wednesday (12/10): Indonesian and Vietnamese outlets write the day first
+    ("wd-num", re.compile(r"\b(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*\(\s*"
+                          r"(?P<d1>[0-3]?\d)/(?P<m1>[01]?\d)(?:/(?P<y>(?:19|20)\d\d))?\s*\)")),
+    # on Wednesday / from Wednesday to Sunday / on Wednesday and Thursday
+    ("wd-wd", re.compile(r"\b(?P<rel>from\s+|on\s+)?(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+                         r"Sunday)\s+(?:to|and|through|until|till|-|–)\s+"
+                         r"(?P<w2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("wd", re.compile(r"\b(?P<rel>next\s+|last\s+|this\s+|on\s+)?(?P<w1>Monday|Tuesday|Wednesday|Thursday|"
                       r"Friday|Saturday|Sunday)\b")),
     ("today", re.compile(rf"\b(?P<w>{'|'.join(_NOW)})\b", re.I)),
+    # the next day / later that day: a day counted from the last day the article named
+    ("anaphor", re.compile(r"\b(?P<a>(?:on\s+)?the\s+(?:next|following|same|previous)\s+day|the\s+day\s+"
+                           r"(?:after|before)|(?:later|earlier)\s+(?:that|the\s+same)\s+day)\b", re.I)),
     ("year", re.compile(r"\b(?:in|of|for|year)\s+(?P<y>(?:19|20)\d\d)\b(?![-–]\d)")),
 ]
 
 #: Found in any text some pattern above matches (each needs a digit, a month, a weekday or a word of
 #: ``_NOW``), in any case: a sentence without one has no date, and is not scanned 13 times.
-_ANY_DATE = re.compile("|".join([r"\d", *MONTHS, *WEEKDAYS, *_NOW]), re.I)
+_ANY_DATE = re.compile("|".join([r"\d", *MONTHS, *WEEKDAYS, *_NOW, r"\bday\b"]), re.I)
+#: "is chairing ... on Saturday", "are meeting on Monday": the present progressive speaks of the
+#: days ahead, so a weekday in it is the next one
+_PROGRESSIVE = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+)?\w{3,}ing\b")
+#: "a two-day retreat beginning Saturday": how many days a meeting starting on a given day lasts
+_DURATION = re.compile(r"\b(?P<n>two|three|four|five|[2-5])[\s-]day\b", re.I)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+#: days counted from the last day named: "the next day" is one after it
+_ANAPHOR_SHIFT = {"next": 1, "following": 1, "after": 1, "previous": -1, "before": -1}
 
 
 @dataclass(frozen=True)
@@ -128,48 +146,81 @@ def _iso(y: int | None, m: int, d: int | None) -> tuple[str | None, str | None]:
     return (f"{y:04d}-{m:02d}" if y else None), None
 
 
+# "said on Monday", "left Hanoi on Tuesday morning": the weekday is that of a past verb, whatever
+# else the sentence announces
+_PAST_VERB = re.compile(r"\b(?:\w+ed|said|left|met|held|began|took|went|told|spoke|came|made|gave)"
+                        r"(?:\s+\S+){0,3}\s+(?:on\s+|last\s+)?$", re.I)
+
+
 def _weekday(name: str, published: date | None, rel: str, future: bool | None) -> date | None:
     if published is None:
         return None
     target = WEEKDAYS[name.casefold()]
     rel = rel.strip().casefold()
     if rel == "next" or (future and rel != "last"):
-        ahead = (target - published.weekday()) % 7
+        # a future "on Monday" written on a Monday is the next one: the same day would be "today"
+        ahead = (target - published.weekday()) % 7 or 7
         return published + timedelta(days=ahead)
     back = (published.weekday() - target) % 7
     return published - timedelta(days=back)
 
 
 def find_dates(text: str, published: date | None, *, future: bool | None = None,
-               offset: int = 0, year: int | None = None) -> list[DateSpan]:
+               offset: int = 0, year: int | None = None, anchor: date | None = None) -> list[DateSpan]:
     """Every date expression in ``text``, resolved against ``published``.
 
     ``future`` says whether the sentence speaks of things to come (True), past (False) or
-    unknown (None); it picks the year of a year-less date and the direction of a weekday.
+    unknown (None); it picks the year of a year-less date and the direction of a weekday (unknown
+    with a present progressive, "is chairing", is taken as future).
     ``offset`` is added to character positions (the sentence's start in the body).
+    ``anchor`` is the last day the article named before this sentence: "the next day" counts from it.
     """
     if not _ANY_DATE.search(text):
         return []
+    if future is None and _PROGRESSIVE.search(text):
+        future = True
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            span = _resolve(kind, m, published, future, year)
+            tense = False if kind in ("wd", "wd-wd") and _PAST_VERB.search(text, 0, m.start()) else future
+            span = _resolve(kind, m, published, tense, year) if kind != "anaphor" else _anaphor(m, anchor)
             if span is None:
                 continue
             taken.append((m.start(), m.end()))
             start, end, day, relative = span
+            if end is None and start and len(start) == 10:
+                end = _lasting(text, m.end(), start)
             found.append(DateSpan(m.start() + offset, m.end() + offset, m.group(0), start, end, day, relative))
     return sorted(found, key=lambda s: s.start_char)
+
+
+def _anaphor(m: re.Match[str], anchor: date | None):
+    """"the next day", "later that day": a day counted from ``anchor``."""
+    if anchor is None:
+        return None
+    words = m.group("a").casefold().split()
+    shift = next((_ANAPHOR_SHIFT[w] for w in words if w in _ANAPHOR_SHIFT), 0)
+    return (anchor + timedelta(days=shift)).isoformat(), None, None, True
+
+
+def _lasting(text: str, pos: int, start: str) -> str | None:
+    """The last day of "a two-day retreat beginning Saturday": the duration said just before the day."""
+    said = list(_DURATION.finditer(text[max(0, pos - 80):pos]))
+    if not said:
+        return None
+    m = said[-1]
+    n = _NUMBERS.get(m.group("n").casefold()) or int(m.group("n"))
+    return (date.fromisoformat(start) + timedelta(days=n - 1)).isoformat()
 
 
 def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool | None,
              year_hint: int | None = None):
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
-    if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "m-d", "d-m", "iso"):
+    if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "wd-md", "m-d", "d-m", "iso"):
         m1 = MONTHS[g["m1"].casefold()] if not g["m1"].isdigit() else int(g["m1"])
         m2 = MONTHS[g["m2"].casefold()] if g.get("m2") else m1
         d1 = int(g["d1"])
@@ -202,6 +253,8 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
         if rel == "next" and y is not None and m1 <= published.month and y == published.year:
             y += 1
         return f"{y:04d}-{m1:02d}", None, None, True
+    if kind == "wd-num":
+        return _weekday_numeric(g, published, future, year)
     if kind in ("wd", "wd-wd"):
         rel = g.get("rel") or ""
         d1 = _weekday(g["w1"], published, rel, future)
@@ -220,6 +273,29 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
     if kind == "year":
         return f"{year:04d}", None, None, False
     return None
+
+
+def _weekday_numeric(g: dict, published: date | None, future: bool | None, year: int | None):
+    """"Wednesday (12/10)": day first; the year is the one near ``published`` where the day is
+    that weekday."""
+    d1, m1 = int(g["d1"]), int(g["m1"])
+    if not (1 <= m1 <= 12 and 1 <= d1 <= 31):
+        return None
+    if year is None and published is not None:
+        fits = [y for y in (published.year, published.year - 1, published.year + 1)
+                if _is_weekday(y, m1, d1, g["w1"])]
+        year = fits[0] if fits else _year_for(m1, d1, published, future)
+    start, day = _iso(year, m1, d1)
+    if day is None:
+        return None
+    return start, None, day, g["y"] is None
+
+
+def _is_weekday(y: int, m: int, d: int, name: str) -> bool:
+    try:
+        return date(y, m, d).weekday() == WEEKDAYS[name.casefold()]
+    except ValueError:
+        return False
 
 
 _WEEKDAY_DATE = re.compile(

@@ -16,6 +16,7 @@ from .. import naming
 from ..gazetteer import Country
 from ..model import Article, Evidence, Sentence
 from ..sentences import split_sentences
+from .datelines import find_dateline, reference_date
 from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
@@ -23,15 +24,13 @@ from .participation import Scene, is_list_line, read_participation, related_meet
 from .people import PeopleFinder, PersonMention, RoleRef, RoleReference
 from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
 from .relations import RelationReader
+from .timeplace import TimePlaceReader
 from .works import find_works
 
 CAPACITY_RANK = {"Chair": 5, "CoChair": 4, "HeadOfDelegation": 3, "Speaker": 2, "Delegate": 1}
-# "in Port Dickson, Malaysia": a city named with its country
-_CITY_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+"
-                           r"(?:the\s+)?([A-Z][\w\s’'-]{2,30})")
 
 
-class Discourse(RelationReader):
+class Discourse(RelationReader, TimePlaceReader):
     """One article's reading. Use :func:`read_discourse`."""
 
     def __init__(self, article: Article, lex: Lexicon, finder: PeopleFinder):
@@ -40,8 +39,11 @@ class Discourse(RelationReader):
         self.finder = finder
         self.facts = Facts()
         # Dates are resolved against the publication date, else a date the text itself pins down.
-        self.published: date | None = article.published or infer_reference_date(
+        # the dateline's day when it is the day before a publication date stamped the next morning
+        self.dateline = find_dateline(article.dateline, article.body, article.published)
+        self.published: date | None = reference_date(article.published, self.dateline) or infer_reference_date(
             article.body, latest=date.today().year)
+        self.last_day: date | None = None  # the last day named: "the next day" counts from it
         # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
         self.year_hint = None if self.published else dominant_year(article.body)
         # the actor dictionary gives posts only at the publication date (never at a guessed one)
@@ -70,11 +72,23 @@ class Discourse(RelationReader):
                 self._dictionary_facts(p)
         tense = {c.value for c in self.lex.cues(tokens, "tense")}
         future = True if "upcoming" in tense and "held" not in tense else False if "held" in tense else None
-        dates = find_dates(text, self.published, future=future, offset=offset, year=self.year_hint)
+        dates = find_dates(text, self.published, future=future, offset=offset, year=self.year_hint,
+                           anchor=self.last_day)
+        dates = self._dated_story(sentence, dates)
         blocked = {i for mm in meetings for i in range(mm.first, mm.last + 1)}
         blocked |= {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
         works = find_works(text, offset, tokens, entities, blocked, self.lex)
         return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
+
+    def _dated_story(self, sentence: Sentence, dates: list) -> list:
+        """The sentence's dates less a dateline's ("PUTRAJAYA, Feb. 28 — ..." says when the story
+        was filed, not when its meeting is); the last day named becomes the anchor of "the next day"."""
+        if self.dateline is not None and sentence.part == "body":
+            dates = [d for d in dates if d.start_char >= self.dateline.end]
+        days = [d for d in dates if d.start and len(d.start) == 10]
+        if days:
+            self.last_day = date.fromisoformat(days[-1].start)
+        return dates
 
     # -- the walk ---------------------------------------------------------------------------------
     # -- the actor dictionary ---------------------------------------------------------------------
@@ -335,76 +349,6 @@ class Discourse(RelationReader):
             self.facts.works[key][1].append(ev)
             self.facts.mentions.append(("work", key, w.label, ev))
 
-    # -- dates and places ---------------------------------------------------------------------------
-    def _target_groups(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple],
-                       pos: int) -> list[tuple]:
-        """The meetings a date or place at character ``pos`` speaks of: the nearest group named,
-        or the meetings "the Retreat" refers to when that is nearer."""
-        candidates = [(g[0].start, g[-1].end, keys) for g, keys in zip(meeting_groups(v), groups, strict=True)]
-        if referred:
-            candidates += [(g.start, g.end, referred) for g in v.generic if g.number in ("singular", "plural")]
-        if not candidates:
-            return []
-        return min(candidates, key=lambda c: min(abs(pos - c[0]), abs(pos - c[1])))[2]
-
-    def _attach_dates(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
-        if not v.dates:
-            return
-        specific = [d for d in v.dates if len(d.start or "") == 10 or d.day]
-        for d in specific or v.dates:
-            for key in self._target_groups(v, groups, referred, d.start_char):
-                rec = self.facts.meetings[key]
-                if rec.start is None and d.start:
-                    rec.start, rec.end = d.start, d.end or (d.start if len(d.start) == 10 else None)
-            if specific:
-                break
-
-    def _attach_places(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
-        text, offset = v.text, v.offset
-        for m in v.entities:
-            kinds = m.kinds()
-            if not kinds & {"place", "country"}:
-                continue
-            before = text[:m.start - offset].rstrip().lower()
-            if not (before.endswith((" in", " at", "capital of", " in the", " at the")) or before in ("in", "at")):
-                continue
-            year = re.match(r"\s+in\s+((?:19|20)\d\d)\b", text[m.end - offset:])
-            if year and self.published and int(year.group(1)) < self.published.year - 1:
-                continue  # "its formation in Bangkok in 1967": history, not this meeting's venue
-            targets = self._target_groups(v, groups, referred, m.start)
-            place = next((e.entry for e in m.entries if e.kind == "place"), None)
-            country = next((e.entry for e in m.entries if e.kind == "country"), None)
-            for key in targets:
-                rec = self.facts.meetings[key]
-                if place is not None and rec.place is None:
-                    rec.place = place
-                    rec.host = rec.host or _country_by_iso(self.lex, place.country)
-                elif country is not None and place is None and rec.host is None:
-                    rec.host = country
-        # "Laos will also host the ASEAN Post Ministerial conferences, the 25th ..."
-        host = re.search(r"\b(?:will\s+(?:also\s+)?host|hosts|hosted|is hosting|will be hosting)\b", text)
-        if host:
-            subject = [m for m in v.entities if "country" in m.kinds() and m.end <= host.start() + offset]
-            if subject:
-                country = next(e.entry for e in subject[-1].entries if e.kind == "country")
-                for g in meeting_groups(v):
-                    if g[0].start >= host.end() + offset:
-                        for mm in g:
-                            rec = self.facts.meetings[self._meeting_key(mm)]
-                            rec.host = rec.host or country
-        # "in Port Dickson, Malaysia": a city the gazetteer does not know, named with its country
-        for m in _CITY_COUNTRY.finditer(text):
-            if self.lex.entities(tokenize(m.group(1))):
-                continue
-            country = _leading_country(self.lex, m.group(2))
-            if country is None:
-                continue
-            for key in self._target_groups(v, groups, referred, m.start() + offset):
-                rec = self.facts.meetings[key]
-                if rec.place is None and rec.new_place is None:
-                    rec.new_place = (m.group(1), country)
-                    rec.host = rec.host or country
-
     # -- participation ------------------------------------------------------------------------------
     def _participation(self, v: SentenceView, people: list[tuple], referred: list[tuple]) -> None:
         in_sentence = {x[2] for x in people}
@@ -468,21 +412,15 @@ class Discourse(RelationReader):
             yearless[0]["year"] = years.pop()
         self.facts.chairmanships = [c for c in self.facts.chairmanships if c.get("part") != "headline"
                                     or c["year"] is not None]
+        # "handing over the gavel to Indonesia" (undated article) + "... to Joko Widodo for 2023"
+        dated = {c["country"].iso3 for c in self.facts.chairmanships if c["year"] is not None}
+        self.facts.chairmanships = [c for c in self.facts.chairmanships
+                                    if c["year"] is not None or c["country"].iso3 not in dated]
         for theme, year, _ in self.pending_themes:
             same = [c for c in self.facts.chairmanships if year is None or c["year"] in (None, year)]
             if same and not same[0]["theme"]:
                 same[0]["theme"] = theme
-        dateline_place = None
-        if self.article.dateline:
-            ents = self.lex.entities(tokenize(self.article.dateline))
-            dateline_place = next((e.entry for m in ents for e in m.entries if e.kind == "place"), None)
-        today = self.article.published.isoformat() if self.article.published else None
-        for rec in self.facts.meetings.values():
-            if rec.place is None and rec.new_place is None and dateline_place is not None and (any(
-                    re.search(r"\b(today|here)\b", ev.sentence.text) for ev in rec.evidence)
-                    or (today is not None and rec.start == today)):
-                rec.place = dateline_place
-                rec.host = rec.host or _country_by_iso(self.lex, dateline_place.country)
+        self._default_places()
 
 
 def _ordinal_text(n: int) -> str:
@@ -492,13 +430,6 @@ def _ordinal_text(n: int) -> str:
 
 def _country_by_iso(lex: Lexicon, iso3: str) -> Country | None:
     return lex.gazetteer.countries.get(iso3)
-
-
-def _leading_country(lex: Lexicon, text: str) -> Country | None:
-    ents = lex.entities(tokenize(text))
-    if ents and ents[0].first == 0:
-        return next((e.entry for e in ents[0].entries if e.kind == "country"), None)
-    return None
 
 
 def read_discourse(article: Article, lex: Lexicon, finder: PeopleFinder) -> Facts:

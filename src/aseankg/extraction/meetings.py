@@ -321,8 +321,10 @@ def _with_list(tokens: list[Token], i: int, ent_start: dict[int, Match]) -> list
 
 
 _DETERMINERS = {"the", "this", "that", "these", "those"}
+_SIZE_WORDS = {"member", "nation", "country", "strong"}  # "the 18-member East Asia Summit"
 _ADJECTIVES = {"virtual", "special", "opening", "closing", "annual", "recent", "upcoming", "next", "last",
-               "first", "closed", "plenary", "informal", "same", "two", "three", "whole", "entire", "following"}
+               "first", "closed", "plenary", "informal", "same", "two", "three", "whole", "entire", "following",
+               "day"}  # "the two-day retreat"
 
 
 def _determined(tokens: list[Token], first: int) -> bool:
@@ -338,7 +340,8 @@ def _meeting_context(tokens: list[Token], m: Match, lex: Lexicon) -> bool:
     Saturday", or with an ordinal."""
     if m.first > 0 and ordinal_value(tokens[m.first - 1], lex) is not None:
         return True
-    before = [t.folded for t in tokens[max(0, m.first - 3):m.first]]
+    before = [t.folded for t in tokens[max(0, m.first - 5):m.first]
+              if not (t.folded.isdigit() or t.folded in _SIZE_WORDS)][-3:]  # "at the 18-member EAS"
     if "at" in before[-2:] or any(w in before for w in ("attend", "attended", "attends", "attending", "chair",
                                                         "chaired", "chairs", "host", "hosts", "hosted")):
         return True

@@ -19,6 +19,13 @@ from .records import SentenceView
 _THEME = re.compile(r"\btheme\s+(?:of\s+)?[“\"‘']([^”\"’']{3,120})[”\"’']", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _RANGE = re.compile(r"\(\s*((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\s*\)")
+#: "handing over the gavel to Indonesia", "hands over the Chairmanship Gavel to Indonesian Joko
+#: Widodo", "handed over the ASEAN Chairmanship to Laos": the receiver chairs next
+_HANDOVER = re.compile(r"\bhand(?:s|ed|ing)?\s+over\s+(?:the\s+)?(?:ASEAN\s+)?(?:chairmanship\s+)?"
+                       r"(?:gavel|chairmanship|chair)\b(?:\s+of\s+ASEAN)?\s+(?:for\s+(?P<y1>(?:19|20)\d\d)\s+)?to\b",
+                       re.I)
+#: a chairmanship said of the past: no present-year default
+_PAST_CHAIR = re.compile(r"\b(?:previous|former|last\s+year|past|then|had\s+been|was\s+chair)\b", re.I)
 _ANNIVERSARY = re.compile(r"\b((?:19|20)\d\d)\s+marks\s+the\s+(\d{1,3})(?:st|nd|rd|th)\s+anniversary", re.I)
 
 
@@ -45,8 +52,8 @@ class RelationReader:
         themes = [m.group(1).strip() for m in _THEME.finditer(text)]
         toks = v.tokens
         asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
-        found = False
-        for cue in self.lex.cues(toks, "chairmanship"):
+        found = self._handover(v, people)  # the receiver's, not the one handing over
+        for cue in () if found else self.lex.cues(toks, "chairmanship"):
             org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
                         or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")
                         or (m.first == cue.last + 1 and cue.text.lower() in ("chairing", "chairs", "chaired"))), None)
@@ -54,9 +61,11 @@ class RelationReader:
                 continue
             lo, hi = min(org.first, cue.first), max(org.last, cue.last)
             year = _year_near(toks, lo, hi)
-            if year is None and re.search(r"\bthis year\b", text, re.I) and self.article.published:
-                year = self.article.published.year
-            country = self._chair_country(v, lo, hi, people)
+            if year is None and self.article.published and not _PAST_CHAIR.search(text):
+                # "this year's ASEAN Chair", "Brunei's ASEAN Chairmanship theme": the year the article
+                # is dated (not one guessed from its weekdays)
+                year = self.published.year
+            country = _as_chair_subject(v, lo) or self._chair_country(v, lo, hi, people)
             if country is None:
                 if year is not None:
                     self.partial_chairs.append((year, v.evidence(toks[lo].start, toks[hi].end)))
@@ -67,6 +76,7 @@ class RelationReader:
                                              "part": v.sentence.part})
             found = True
             break
+        found = found or self._possessive_chairmanship(v)
         if themes and not found:
             year = None
             for m in _YEAR.finditer(text):
@@ -74,6 +84,38 @@ class RelationReader:
                     year = int(m.group(0))
                     break
             self.pending_themes.append((themes[0], year, v.evidence()))
+
+    def _handover(self, v: SentenceView, people: list[tuple]) -> bool:
+        """"handing over the gavel to Indonesia as the next chair": the receiver's chairmanship, of
+        the year named ("for 2023") or the year after the article's."""
+        m = _HANDOVER.search(v.text)
+        if m is None:
+            return False
+        after = [x for x in v.entities if x.start >= m.end() + v.offset and x.kinds() & {"country", "demonym"}]
+        country = next((e.entry for e in after[0].entries if e.kind in ("country", "demonym")), None) \
+            if after and after[0].start - m.end() - v.offset <= 12 else None
+        if country is None:
+            return False
+        named = m.group("y1") or (re.search(r"\bfor\s+((?:19|20)\d\d)\b", v.text[m.end():]) or [None, None])[1]
+        year = int(named) if named else (self.published.year + 1 if self.article.published else None)
+        self.facts.chairmanships.append({"country": country, "year": year, "theme": None,
+                                         "evidence": v.evidence(m.start() + v.offset, after[0].end),
+                                         "part": v.sentence.part})
+        return True
+
+    def _possessive_chairmanship(self, v: SentenceView) -> bool:
+        """"under Malaysia's 2025 chairmanship" in a sentence about ASEAN: ASEAN's chairmanship."""
+        m = re.search(r"\b([A-Z][\w ]{2,30}?)[’']s\s+((?:19|20)\d\d)\s+chairmanship\b", v.text)
+        if m is None or "asean" not in v.text.lower():
+            return False
+        ents = [x for x in v.entities if x.start - v.offset == m.start(1) and "country" in x.kinds()]
+        if not ents:
+            return False
+        country = next(e.entry for e in ents[0].entries if e.kind == "country")
+        self.facts.chairmanships.append({"country": country, "year": int(m.group(2)), "theme": None,
+                                         "evidence": v.evidence(m.start() + v.offset, m.end() + v.offset),
+                                         "part": v.sentence.part})
+        return True
 
     def _chair_country(self, v: SentenceView, lo: int, hi: int, people: list[tuple]) -> Country | None:
         toks = v.tokens
@@ -210,6 +252,19 @@ def _is_asean(x) -> bool:
 
 def _member(x) -> bool:
     return isinstance(x, Country) and "asean-member" in x.groups
+
+
+def _as_chair_subject(v: SentenceView, lo: int) -> Country | None:
+    """"Brunei, which is hosting the meetings as this year's chairman of ASEAN", "Singapore, as
+    Asean chair, ...", "Malaysia, in its capacity as ASEAN Chair": the country before "as"."""
+    toks = v.tokens
+    as_at = next((k for k in range(lo - 1, max(-1, lo - 5), -1) if toks[k].folded == "as"), None)
+    if as_at is None:
+        return None
+    before = [m for m in v.entities if m.last < as_at and as_at - m.last <= 12 and m.kinds() & {"country", "demonym"}]
+    if not before:
+        return None
+    return next(e.entry for e in before[-1].entries if e.kind in ("country", "demonym"))
 
 
 def _year_near(tokens: list[Token], lo: int, hi: int) -> int | None:
