@@ -103,7 +103,10 @@ def dump(store: str | None, fmt: str, output: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
               default="table", show_default=True)
 @click.option("--no-inference", is_flag=True, help="Leave out the triples the reasoner derived.")
-def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_inference: bool) -> None:
+@click.option("--timeout", default=60.0, show_default=True, type=float,
+              help="Seconds the query may run (0: no limit).")
+def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_inference: bool,
+          timeout: float) -> None:
     """Run QUERY and print its results: a saved query's name (see `aseankg queries`), a .rq file,
     or SPARQL text. Parameters are bound as values, never pasted into the query."""
     from .queries import QueryHeaderError, QueryParam, QueryParamError, find_query, parse_query
@@ -134,7 +137,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
         raise click.ClickException(str(exc)) from exc
     kg = _open(store)
     try:
-        result = kg.query(text, bindings=bindings or None, inference=inference)
+        result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
     except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -47,7 +47,7 @@ from .ingest import BuildReport, build_articles
 from .queries import run_saved
 from .results import QueryResult, python_value
 from .safety import QueryRefused, bind_values, check_query
-from .store import Store, dump_to_path, open_store
+from .store import DEFAULT_TIME_LIMIT, Store, dump_to_path, open_store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -181,7 +181,7 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------------------ reading
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None, inference: bool = True,
-              timeout: float | None = None, max_rows: int | None = None) -> QueryResult:
+              timeout: float | None = DEFAULT_TIME_LIMIT, max_rows: int | None = None) -> QueryResult:
         """Run a read-only SPARQL query over the union of the named graphs.
 
         Parameters
@@ -193,7 +193,9 @@ class KnowledgeGraph:
         inference : bool
             Include the inference graph (default) or not.
         timeout, max_rows : optional
-            Time limit in seconds; row cap (the result's ``truncated`` tells if it was cut).
+            Time limit in seconds (default ``store.DEFAULT_TIME_LIMIT``, 60; None for none): past it
+            ``QueryTimeout``. Row cap (the result's ``truncated`` tells if it was cut). A query past
+            ``sparqlscan.Bounds`` raises ``safety.QueryTooComplex`` before it runs.
 
         Examples
         --------

@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -43,9 +44,45 @@ from . import settings
 from .results import PREFIXES, QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
+#: Seconds a query may run when the caller names no limit (``KnowledgeGraph.query``, ``aseankg query``).
+DEFAULT_TIME_LIMIT = 60.0
+#: Stack of the thread an in-process query runs on. pyoxigraph recurses over the query: on an 8 MB
+#: stack it crashes past about 6,900 ``+`` operands or 2,180 nested groups (``sparqlscan``); the
+#: bounds stay far below that on this stack whatever the caller's thread has.
+QUERY_STACK = 64 * 1024 * 1024
+_STACK_LOCK = threading.Lock()
+
 
 class StoreError(Exception):
     """The store cannot do what was asked (unreachable, locked, not writable, ...)."""
+
+
+def run_on_big_stack(work, timeout: float | None = None):
+    """``work()`` on a new thread with a ``QUERY_STACK`` stack; its result or its exception.
+
+    Past ``timeout`` seconds ``QueryTimeout`` is raised at once; the thread is left to finish (a
+    daemon: it never holds up the end of the process)."""
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as error:  # handed to the caller's thread
+            box["error"] = error
+
+    with _STACK_LOCK:  # the stack size is process-wide: set it for this thread only
+        old = threading.stack_size(QUERY_STACK)
+        try:
+            thread = threading.Thread(target=target, name="aseankg-query", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old)
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 class QueryTimeout(StoreError):
@@ -354,8 +391,13 @@ class EmbeddedStore:
 
         The default graph is the merge of all named graphs; ``inference=False`` leaves out the
         inference graph. A query with its own ``FROM``/``FROM NAMED`` gets exactly that dataset.
-        ``bindings`` bind variables to rdflib terms (``safety.bind_values``). ``timeout`` (seconds)
-        is checked while results stream; ``max_rows`` cuts the result and sets ``truncated``.
+        ``bindings`` bind variables to rdflib terms (``safety.bind_values``). ``timeout`` (seconds):
+        past it the caller gets ``QueryTimeout``; the query stops at its next result row (Oxigraph
+        cannot be interrupted while it plans, which the ``sparqlscan.Bounds`` keep short; the web
+        app's worker processes are killed instead). None (the default here) means no limit;
+        ``KnowledgeGraph.query`` and ``aseankg query`` default to ``DEFAULT_TIME_LIMIT``.
+        ``max_rows`` cuts the result and sets ``truncated``. The query runs on a thread with a
+        ``QUERY_STACK``-byte stack, so a caller's small thread stack cannot be overflowed by it.
         """
         info = inspect_query(sparql)  # cached by text; the VALUES block adds only serialised terms
         text = bind_values(sparql, bindings) if bindings else sparql
@@ -366,14 +408,17 @@ class EmbeddedStore:
             if deadline is not None and time.monotonic() > deadline:
                 raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit")
 
-        try:
-            answer = self.db.query(text, **options)
-            check()
-            return from_oxigraph(answer, max_rows=max_rows, check=check)
-        except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
-        except OSError as error:
-            raise StoreError(f"querying the store at {self.location} failed: {error}") from error
+        def run() -> QueryResult:
+            try:
+                answer = self.db.query(text, **options)
+                check()
+                return from_oxigraph(answer, max_rows=max_rows, check=check)
+            except SyntaxError as error:
+                raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+            except OSError as error:
+                raise StoreError(f"querying the store at {self.location} failed: {error}") from error
+
+        return run_on_big_stack(run, timeout)
 
     def dump(self, out: BinaryIO, format: str = "nquads") -> int:
         """Write every quad of the named graphs to ``out`` (``nquads`` or ``trig``), sorted; returns

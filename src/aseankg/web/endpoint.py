@@ -22,7 +22,8 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..querying import Answer, QueryJob, QueryPool, execute, serialize
-from ..safety import QueryRefused, QuerySyntaxError, inspect_query, parse_update
+from ..safety import QueryRefused, QuerySyntaxError, QueryTooComplex, inspect_query, parse_update
+from ..sparqlscan import TooComplex, check_bounds
 from ..store import EmbeddedStore, Store, StoreError
 from .protocol import Operation, ProtocolError, with_using, without_dataset
 
@@ -124,6 +125,10 @@ def check_update(sparql: str) -> None:
     ...
     aseankg.safety.QueryRefused: LOAD is refused: updates may not read from the network or files
     """
+    try:
+        check_bounds(sparql)  # before rdflib's parser, whose cost grows far faster than the text
+    except TooComplex as error:
+        raise QueryTooComplex(f"SPARQL update refused: {error}") from None
     try:
         parsed = parse_update(sparql)
     except ParseException as error:
