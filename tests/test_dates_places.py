@@ -337,3 +337,21 @@ def test_the_dateline_places_a_meeting_its_own_country_hosts():
     ex = run("Malaysia is hosting the 47th ASEAN Summit this week.", published=date(2025, 10, 26),
              dateline="Kuala Lumpur, Oct 26 (IANS)")
     assert place(meeting(ex, "asean-summit-47")) == "kuala-lumpur"
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    # CNN Philippines style, written on a Monday: the meeting is next week's Monday
+    ("Ministers are expected to meet in the 24th ASEAN Regional Forum (ARF) on Monday.", "2017-08-07"),
+    # a present progressive on that day means the day itself
+    ("Thailand is chairing the 24th ASEAN Regional Forum (ARF) on Monday at the hotel.", "2017-07-31"),
+])
+def test_a_future_weekday_written_on_that_weekday(text, start):
+    ex = run(text, published=date(2017, 7, 31))
+    assert meeting(ex, "arf-24").start == start
+
+
+def test_a_past_verb_owns_its_weekday():
+    # "the office said on Monday" in a sentence that announces the meeting
+    ex = run("Lee will attend the 24th ASEAN Regional Forum (ARF) on Thursday, his office said on Monday.",
+             published=date(2017, 7, 31))
+    assert meeting(ex, "arf-24").start == "2017-08-03"

@@ -152,14 +152,16 @@ _PAST_VERB = re.compile(r"\b(?:\w+ed|said|left|met|held|began|took|went|told|spo
                         r"(?:\s+\S+){0,3}\s+(?:on\s+|last\s+)?$", re.I)
 
 
-def _weekday(name: str, published: date | None, rel: str, future: bool | None) -> date | None:
+def _weekday(name: str, published: date | None, rel: str, future: bool | None, today: bool = False) -> date | None:
+    """The day a weekday names. ``today``: the sentence is in the present progressive ("is chairing
+    the meeting on Friday"), so the publication day itself may be meant."""
     if published is None:
         return None
     target = WEEKDAYS[name.casefold()]
     rel = rel.strip().casefold()
     if rel == "next" or (future and rel != "last"):
         # a future "on Monday" written on a Monday is the next one: the same day would be "today"
-        ahead = (target - published.weekday()) % 7 or 7
+        ahead = (target - published.weekday()) % 7 or (0 if today and rel != "next" else 7)
         return published + timedelta(days=ahead)
     back = (published.weekday() - target) % 7
     return published - timedelta(days=back)
@@ -177,7 +179,8 @@ def find_dates(text: str, published: date | None, *, future: bool | None = None,
     """
     if not _ANY_DATE.search(text):
         return []
-    if future is None and _PROGRESSIVE.search(text):
+    progressive = future is None and bool(_PROGRESSIVE.search(text))
+    if progressive:
         future = True
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
@@ -186,7 +189,8 @@ def find_dates(text: str, published: date | None, *, future: bool | None = None,
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             tense = False if kind in ("wd", "wd-wd") and _PAST_VERB.search(text, 0, m.start()) else future
-            span = _resolve(kind, m, published, tense, year) if kind != "anaphor" else _anaphor(m, anchor)
+            span = _resolve(kind, m, published, tense, year, progressive) if kind != "anaphor" \
+                else _anaphor(m, anchor)
             if span is None:
                 continue
             taken.append((m.start(), m.end()))
@@ -217,7 +221,7 @@ def _lasting(text: str, pos: int, start: str) -> str | None:
 
 
 def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool | None,
-             year_hint: int | None = None):
+             year_hint: int | None = None, progressive: bool = False):
     g = m.groupdict()
     year = int(g["y"]) if g.get("y") else None
     if kind in ("md-md", "dm-dm", "m-dd", "dd-m", "wd-md", "m-d", "d-m", "iso"):
@@ -257,7 +261,7 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, future: bool |
         return _weekday_numeric(g, published, future, year)
     if kind in ("wd", "wd-wd"):
         rel = g.get("rel") or ""
-        d1 = _weekday(g["w1"], published, rel, future)
+        d1 = _weekday(g["w1"], published, rel, future, progressive)
         if d1 is None:
             return None
         end = None
