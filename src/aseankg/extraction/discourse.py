@@ -22,27 +22,33 @@ from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
 from .participation import Scene, is_list_line, read_participation, related_meetings, roster_heading
 from .people import PeopleFinder, PersonMention, RoleRef, RoleReference
-from .records import Facts, MeetingRecord, PersonRecord, SentenceView, meeting_groups
-from .relations import RelationReader
-from .timeplace import TimePlaceReader
+from .records import Facts, MeetingRecord, PersonRecord, Reading, SentenceView, meeting_groups, word_gap
+from .relations import Relations
+from .timeplace import TimePlace
 from .works import find_works
 
 CAPACITY_RANK = {"Chair": 5, "CoChair": 4, "HeadOfDelegation": 3, "Speaker": 2, "Delegate": 1}
 
 
-class Discourse(RelationReader, TimePlaceReader):
-    """One article's reading. Use :func:`read_discourse`."""
+class Discourse:
+    """One article's reading. Use :func:`read_discourse`.
+
+    The walk keeps a reader's context (the last meetings and people named) and hands each sentence
+    to the components that join its mentions: ``participation`` (constructions as data),
+    ``relations.Relations`` and ``timeplace.TimePlace``, which share the article's ``Reading``."""
 
     def __init__(self, article: Article, lex: Lexicon, finder: PeopleFinder):
-        self.article = article
-        self.lex = lex
         self.finder = finder
-        self.facts = Facts()
         # Dates are resolved against the publication date, else a date the text itself pins down.
         # the dateline's day when it is the day before a publication date stamped the next morning
-        self.dateline = find_dateline(article.dateline, article.body, article.published)
-        self.published: date | None = reference_date(article.published, self.dateline) or infer_reference_date(
+        dateline = find_dateline(article.dateline, article.body, article.published)
+        published = reference_date(article.published, dateline) or infer_reference_date(
             article.body, latest=date.today().year)
+        self.reading = Reading(article, lex, published, dateline)
+        self.article, self.lex, self.facts = article, lex, self.reading.facts
+        self.published, self.dateline = published, dateline
+        self.relations = Relations(self.reading)
+        self.timeplace = TimePlace(self.reading)
         self.last_day: date | None = None  # the last day named: "the next day" counts from it
         # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
         self.year_hint = None if self.published else dominant_year(article.body)
@@ -53,12 +59,9 @@ class Discourse(RelationReader, TimePlaceReader):
         self.last_named: list[tuple] = []  # every meeting the last sentence naming meetings named
         self.roster: list[tuple] = []  # the meetings of the list of people being read
         self.related_claims: list[tuple] = []  # (Claim, Evidence, future): "X and related summits"
-        self.recent: list[tuple] = []  # meetings in the order last named
+        self.recent = self.reading.recent
         self.last_person: str | None = None
         self.person_order: list[str] = []
-        self.numbered: dict[str, set[int]] = {}
-        self.pending_themes: list[tuple[str, int | None, Evidence]] = []
-        self.partial_chairs: list[tuple[int, Evidence]] = []  # "as ASEAN Chair for 2025": whose?
 
     # -- per-sentence analysis ------------------------------------------------------------------
     def analyse(self, sentence: Sentence) -> SentenceView:
@@ -143,13 +146,13 @@ class Discourse(RelationReader, TimePlaceReader):
         if self.article.headline:
             text = self.article.headline
             v = self.analyse(Sentence(0, len(text), text, "headline"))
-            self._chairmanships(v, [])
+            self.relations.chairmanships(v, [])
 
     def read(self, views: list[SentenceView]) -> Facts:
         for v in views:
             for mm in v.meetings:
                 if mm.ordinal is not None:
-                    self.numbered.setdefault(mm.series_key, set()).add(mm.ordinal)
+                    self.reading.numbered.setdefault(mm.series_key, set()).add(mm.ordinal)
             for p in v.persons:
                 if p.full:
                     self._person(p, v)
@@ -162,13 +165,8 @@ class Discourse(RelationReader, TimePlaceReader):
         self._finish()
         return self.facts
 
-    def _meeting_key(self, mm: MeetingMention) -> tuple:
-        if mm.ordinal is None and len(self.numbered.get(mm.series_key, ())) == 1:
-            return (mm.series_key, next(iter(self.numbered[mm.series_key])))
-        return mm.identity
-
     def _register_meeting(self, mm: MeetingMention, v: SentenceView) -> tuple:
-        key = self._meeting_key(mm)
+        key = self.reading.meeting_key(mm)
         rec = self.facts.meetings.get(key)
         if rec is None:
             ordinal = key[1]
@@ -291,7 +289,7 @@ class Discourse(RelationReader, TimePlaceReader):
 
     def _sentence(self, v: SentenceView) -> None:
         keys = [self._register_meeting(mm, v) for mm in v.meetings]
-        groups = [[self._meeting_key(mm) for mm in g] for g in meeting_groups(v)]
+        groups = [[self.reading.meeting_key(mm) for mm in g] for g in meeting_groups(v)]
         generic = [g for g in v.generic if g.number in ("singular", "plural")]
         referred = self._referred(v, generic[0]) if generic else []
         for key in keys:
@@ -304,16 +302,16 @@ class Discourse(RelationReader, TimePlaceReader):
                 rec.evidence.append(v.evidence(generic[0].start, generic[0].end))
         people = self._people_in(v)
         self._entity_mentions(v)
-        self._attach_dates(v, groups, referred)
-        self._attach_places(v, groups, referred)
+        self.timeplace.attach_dates(v, groups, referred)
+        self.timeplace.attach_places(v, groups, referred)
         if self.lex.cues(v.tokens, "format"):
             for key in (keys or referred):
                 self.facts.meetings[key].virtual = True
         self._participation(v, people, referred)
-        self._chairmanships(v, people)
-        self._partnerships(v, people)
-        self._related(v)
-        self._works(v, groups, referred)
+        self.relations.chairmanships(v, people)
+        self.relations.partnerships(v, people)
+        self.relations.related(v)
+        self.relations.works(v, groups, referred)
         if keys:
             self.last_group = groups[0]  # the first group named is most often the sentence's subject
             self.last_named = list(dict.fromkeys(keys))
@@ -352,7 +350,7 @@ class Discourse(RelationReader, TimePlaceReader):
     # -- participation ------------------------------------------------------------------------------
     def _participation(self, v: SentenceView, people: list[tuple], referred: list[tuple]) -> None:
         in_sentence = {x[2] for x in people}
-        scene = Scene(v, self.lex, people, self._meeting_key, referred, self._in_view(),
+        scene = Scene(v, self.lex, people, self.reading.meeting_key, referred, self._in_view(),
                       {p for p, _ in self.facts.participations if p in in_sentence}, self.roster)
         heading = roster_heading(scene, self.recent, lambda key: self.facts.meetings[key].series_key)
         if heading is not None:
@@ -376,19 +374,12 @@ class Discourse(RelationReader, TimePlaceReader):
     def _names_related(self, v: SentenceView, keys: list[tuple], related: list) -> bool:
         """"the 38th and 39th ASEAN summits and related summits": the claim's meetings are followed
         by a reference to their related meetings."""
-        ends = [mm.end for mm in v.meetings if self._meeting_key(mm) in keys]
-        return any(0 <= self._gap(v, end, g.start) <= 2 for end in ends for g in related)
+        ends = [mm.end for mm in v.meetings if self.reading.meeting_key(mm) in keys]
+        return any(0 <= word_gap(v, end, g.start) <= 2 for end in ends for g in related)
 
     def _in_view(self) -> list[tuple]:
         """The meetings a reader has in mind: all those the last sentence naming meetings named."""
         return list(self.last_named or self.last_group)
-
-    @staticmethod
-    def _gap(v: SentenceView, a: int, b: int) -> int:
-        """Words between character positions a and b (negative when b comes first)."""
-        if b < a:
-            return -1
-        return sum(1 for t in v.tokens if a <= t.start < b)
 
     def _add_participation(self, person: str, meeting: tuple, capacity: str, country, ev: Evidence,
                            rule: str, future: bool | None) -> None:
@@ -407,7 +398,7 @@ class Discourse(RelationReader, TimePlaceReader):
                 self._add_participation(claim.person, key, "Delegate", claim.country, ev, "related-meetings", future)
         # "Malaysia's ASEAN Chairmanship" (headline, no year) + "as ASEAN Chair for 2025" (no country)
         yearless = [c for c in self.facts.chairmanships if c["year"] is None]
-        years = {y for y, _ in self.partial_chairs}
+        years = {y for y, _ in self.reading.partial_chairs}
         if len(yearless) == 1 and len(years) == 1:
             yearless[0]["year"] = years.pop()
         self.facts.chairmanships = [c for c in self.facts.chairmanships if c.get("part") != "headline"
@@ -416,11 +407,11 @@ class Discourse(RelationReader, TimePlaceReader):
         dated = {c["country"].iso3 for c in self.facts.chairmanships if c["year"] is not None}
         self.facts.chairmanships = [c for c in self.facts.chairmanships
                                     if c["year"] is not None or c["country"].iso3 not in dated]
-        for theme, year, _ in self.pending_themes:
+        for theme, year, _ in self.reading.pending_themes:
             same = [c for c in self.facts.chairmanships if year is None or c["year"] in (None, year)]
             if same and not same[0]["theme"]:
                 same[0]["theme"] = theme
-        self._default_places()
+        self.timeplace.default_places()
 
 
 def _ordinal_text(n: int) -> str:

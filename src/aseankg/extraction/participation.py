@@ -26,7 +26,7 @@ from ..gazetteer import Country
 from ..model import Evidence
 from .lexicon import Lexicon
 from .meetings import MeetingMention
-from .records import SentenceView, meeting_groups
+from .records import SentenceView, meeting_groups, word_gap
 
 _LEAD = {"lead", "led", "leads", "leading", "head", "headed", "heads", "heading"}
 _CHAIR_TITLES = {"chair", "chairman", "chairwoman", "chairperson", "co-chair", "cochair"}
@@ -77,9 +77,7 @@ class Scene:
 
     def gap(self, a: int, b: int) -> int:
         """Words between character positions a and b (-1 when b comes first)."""
-        if b < a:
-            return -1
-        return sum(1 for t in self.view.tokens if a <= t.start < b)
+        return word_gap(self.view, a, b)
 
     def after(self, pos: int, within: int = 8) -> list[tuple]:
         """The first group of meetings named within ``within`` words after character ``pos``."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..gazetteer import Country, Place
-from ..model import Evidence, Sentence
+from ..model import Article, Evidence, Sentence
+from .datelines import Dateline
 from .dates import DateSpan
-from .lexicon import Match, Token
+from .lexicon import Lexicon, Match, Token
 from .meetings import GenericReference, MeetingMention
 from .people import PersonMention, RoleReference
 from .works import WorkMention
@@ -114,3 +116,33 @@ def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
                 continue
         groups.append([mm])
     return groups
+
+
+def word_gap(view: SentenceView, a: int, b: int) -> int:
+    """Words between character positions a and b of a sentence (-1 when b comes first)."""
+    if b < a:
+        return -1
+    return sum(1 for t in view.tokens if a <= t.start < b)
+
+
+@dataclass
+class Reading:
+    """What the components that join an article's mentions share while it is read: the facts so
+    far, the dates the article speaks from, and which meetings it has named. The discourse walk
+    owns it; ``relations.Relations`` and ``timeplace.TimePlace`` read and add to it."""
+
+    article: Article
+    lex: Lexicon
+    published: date | None  # the day the article speaks from
+    dateline: Dateline | None = None
+    facts: Facts = field(default_factory=Facts)
+    numbered: dict[str, set[int]] = field(default_factory=dict)  # series key -> ordinals named
+    recent: list[tuple] = field(default_factory=list)  # meetings in the order last named
+    pending_themes: list[tuple[str, int | None, Evidence]] = field(default_factory=list)
+    partial_chairs: list[tuple[int, Evidence]] = field(default_factory=list)  # "as ASEAN Chair for 2025": whose?
+
+    def meeting_key(self, mm: MeetingMention) -> tuple:
+        """A meeting's identity; "the Summit" is the article's one numbered ASEAN Summit."""
+        if mm.ordinal is None and len(self.numbered.get(mm.series_key, ())) == 1:
+            return (mm.series_key, next(iter(self.numbered[mm.series_key])))
+        return mm.identity

@@ -3,8 +3,8 @@ partnerships ("ASEAN-New Zealand Comprehensive Strategic Partnership", coordinat
 anniversaries), related meetings ("as part of the 53rd AMM") and what a meeting adopted or
 discussed.
 
-``RelationReader`` is mixed into ``discourse.Discourse``: it reads and writes the same state
-(``facts``, ``published``, the meeting keys) and keeps these rules apart from reference resolution.
+``Relations`` works on the article's shared ``records.Reading`` (the facts so far, the dates it
+speaks from, its meeting keys), which the discourse walk hands it; reference resolution stays there.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from .. import naming
 from ..gazetteer import Country, Organization
 from .lexicon import Match, Token
-from .records import SentenceView
+from .records import Reading, SentenceView, word_gap
 
 _THEME = re.compile(r"\btheme\s+(?:of\s+)?[“\"‘']([^”\"’']{3,120})[”\"’']", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -29,10 +29,13 @@ _PAST_CHAIR = re.compile(r"\b(?:previous|former|last\s+year|past|then|had\s+been
 _ANNIVERSARY = re.compile(r"\b((?:19|20)\d\d)\s+marks\s+the\s+(\d{1,3})(?:st|nd|rd|th)\s+anniversary", re.I)
 
 
-class RelationReader:
+class Relations:
     """Chairmanships, partnerships, related meetings and outcomes; see the module docstring."""
 
-    def _related(self, v: SentenceView) -> None:
+    def __init__(self, reading: Reading):
+        self.reading = reading
+
+    def related(self, v: SentenceView) -> None:
         """"The 27th ARF, as part of the 53rd AMM and Related Meetings": the ARF is one of the AMM's
         related meetings (``schema:superEvent``)."""
         for m in re.finditer(r"\b(?:as part of|on the sidelines of|in the framework of|within the framework of)\b",
@@ -40,20 +43,20 @@ class RelationReader:
             pos = m.start() + v.offset
             before = [mm for mm in v.meetings if mm.end <= pos]
             after = [mm for mm in v.meetings if mm.start >= m.end() + v.offset]
-            if before and after and self._gap(v, m.end() + v.offset, after[0].start) <= 2:
-                parent = self._meeting_key(after[0])
+            if before and after and word_gap(v, m.end() + v.offset, after[0].start) <= 2:
+                parent = self.reading.meeting_key(after[0])
                 for mm in before:
-                    key = self._meeting_key(mm)
+                    key = self.reading.meeting_key(mm)
                     if key != parent:
-                        self.facts.meetings[key].related_to = parent
+                        self.reading.facts.meetings[key].related_to = parent
 
-    def _chairmanships(self, v: SentenceView, people: list[tuple]) -> None:
+    def chairmanships(self, v: SentenceView, people: list[tuple]) -> None:
         text = v.text
         themes = [m.group(1).strip() for m in _THEME.finditer(text)]
         toks = v.tokens
         asean = [m for m in v.entities if any(e.kind == "organization" and e.entry.key == "asean" for e in m.entries)]
         found = self._handover(v, people)  # the receiver's, not the one handing over
-        for cue in () if found else self.lex.cues(toks, "chairmanship"):
+        for cue in () if found else self.reading.lex.cues(toks, "chairmanship"):
             org = next((m for m in asean if m.last in (cue.first - 1, cue.first - 2)
                         or (m.first in (cue.last + 2, cue.last + 3) and toks[cue.last + 1].folded == "of")
                         or (m.first == cue.last + 1 and cue.text.lower() in ("chairing", "chairs", "chaired"))), None)
@@ -61,17 +64,17 @@ class RelationReader:
                 continue
             lo, hi = min(org.first, cue.first), max(org.last, cue.last)
             year = _year_near(toks, lo, hi)
-            if year is None and self.article.published and not _PAST_CHAIR.search(text):
+            if year is None and self.reading.article.published and not _PAST_CHAIR.search(text):
                 # "this year's ASEAN Chair", "Brunei's ASEAN Chairmanship theme": the year the article
                 # is dated (not one guessed from its weekdays)
-                year = self.published.year
+                year = self.reading.published.year
             country = _as_chair_subject(v, lo) or self._chair_country(v, lo, hi, people)
             if country is None:
                 if year is not None:
-                    self.partial_chairs.append((year, v.evidence(toks[lo].start, toks[hi].end)))
+                    self.reading.partial_chairs.append((year, v.evidence(toks[lo].start, toks[hi].end)))
                 continue
             theme = themes[0] if themes else None
-            self.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
+            self.reading.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
                                              "evidence": v.evidence(toks[lo].start, toks[hi].end),
                                              "part": v.sentence.part})
             found = True
@@ -83,7 +86,7 @@ class RelationReader:
                 if "asean" in text.lower():
                     year = int(m.group(0))
                     break
-            self.pending_themes.append((themes[0], year, v.evidence()))
+            self.reading.pending_themes.append((themes[0], year, v.evidence()))
 
     def _handover(self, v: SentenceView, people: list[tuple]) -> bool:
         """"handing over the gavel to Indonesia as the next chair": the receiver's chairmanship, of
@@ -97,8 +100,8 @@ class RelationReader:
         if country is None:
             return False
         named = m.group("y1") or (re.search(r"\bfor\s+((?:19|20)\d\d)\b", v.text[m.end():]) or [None, None])[1]
-        year = int(named) if named else (self.published.year + 1 if self.article.published else None)
-        self.facts.chairmanships.append({"country": country, "year": year, "theme": None,
+        year = int(named) if named else (self.reading.published.year + 1 if self.reading.article.published else None)
+        self.reading.facts.chairmanships.append({"country": country, "year": year, "theme": None,
                                          "evidence": v.evidence(m.start() + v.offset, after[0].end),
                                          "part": v.sentence.part})
         return True
@@ -112,7 +115,7 @@ class RelationReader:
         if not ents:
             return False
         country = next(e.entry for e in ents[0].entries if e.kind == "country")
-        self.facts.chairmanships.append({"country": country, "year": int(m.group(2)), "theme": None,
+        self.reading.facts.chairmanships.append({"country": country, "year": int(m.group(2)), "theme": None,
                                          "evidence": v.evidence(m.start() + v.offset, m.end() + v.offset),
                                          "part": v.sentence.part})
         return True
@@ -129,16 +132,16 @@ class RelationReader:
             for p_start, _, key in people:
                 between = v.text[toks[hi].end - v.offset:p_start - v.offset] + " "
                 if p_start > toks[hi].end and re.fullmatch(r"[\s\w,]{0,20}\bto\s+", between):
-                    return self.facts.persons[key].country
+                    return self.reading.facts.persons[key].country
         before = [(m, c) for m, c in countries if m.last < lo and lo - m.last <= 8]
         if before:
             return before[-1][1]
         near = [p for p in people if abs(p[1] - toks[lo].start) < 40 or abs(p[0] - toks[hi].end) < 40]
         for _, _, key in near:
-            if self.facts.persons[key].country is not None:
-                return self.facts.persons[key].country
+            if self.reading.facts.persons[key].country is not None:
+                return self.reading.facts.persons[key].country
         if re.search(r"\bthe country\b|\bits role\b", v.text) and people:
-            return self.facts.persons[people[0][2]].country
+            return self.reading.facts.persons[people[0][2]].country
         return None
 
     def _pairs(self, v: SentenceView) -> list[tuple[int, int, object]]:
@@ -160,11 +163,11 @@ class RelationReader:
 
     def _partnership(self, partner) -> dict:
         key = partner.iso3 if isinstance(partner, Country) else partner.key
-        return self.facts.partnerships.setdefault(key, {"partner": partner, "level": None, "established": None,
+        return self.reading.facts.partnerships.setdefault(key, {"partner": partner, "level": None, "established": None,
                                                          "coordinator": None, "from": None, "until": None,
                                                          "evidence": None})
 
-    def _partnerships(self, v: SentenceView, people: list[tuple]) -> None:
+    def partnerships(self, v: SentenceView, people: list[tuple]) -> None:
         text = v.text
         pairs = self._pairs(v)
         levels = [(m, next(e.entry for e in m.entries if e.kind == "level")) for m in v.entities
@@ -186,7 +189,7 @@ class RelationReader:
             for _, _, p in pairs:
                 rec = self._partnership(p)
                 rec["established"] = rec["established"] or int(ann.group(1)) - int(ann.group(2))
-        if self.lex.cues(v.tokens, "coordination") and pairs:
+        if self.reading.lex.cues(v.tokens, "coordination") and pairs:
             coordinator = self._coordinator(v, pairs, people)
             # "coordinating ASEAN-New Zealand relations and ASEAN-UK relations (2024-2027)"
             rng = re.search(r"\brelations\s*" + _RANGE.pattern, text)
@@ -208,7 +211,7 @@ class RelationReader:
             if id(c) not in in_pairs and _member(c):
                 return c
         for _, _, key in people:
-            c = self.facts.persons[key].country
+            c = self.reading.facts.persons[key].country
             if c is not None:
                 return c
         return None
@@ -222,21 +225,22 @@ class RelationReader:
                     out.append(c)
         return out
 
-    def _works(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+    def works(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
         if not v.works:
             return
-        for cue in self.lex.cues(v.tokens, "outcome"):
+        for cue in self.reading.lex.cues(v.tokens, "outcome"):
             after = [w for w in v.works if w.start >= cue.end][:3]
             if not after:
                 continue
-            flat = [(mm.start, self._meeting_key(mm)) for mm in v.meetings]
+            flat = [(mm.start, self.reading.meeting_key(mm)) for mm in v.meetings]
             # "The 27th ARF, as part of the 53rd AMM and Related Meetings, has adopted": not the AMM
-            parents = {self.facts.meetings[k].related_to for _, k in flat}
+            parents = {self.reading.facts.meetings[k].related_to for _, k in flat}
             flat = [(s, k) for s, k in flat if k not in parents] or flat
             meeting = [k for s, k in flat if s < cue.start][-1:] or [k for s, k in flat][:1] or referred[:1]
             for key in meeting:
                 for w in after:
-                    self.facts.outcomes.append((key, cue.value, naming.fold(w.label), v.evidence(w.start, w.end)))
+                    outcome = (key, cue.value, naming.fold(w.label), v.evidence(w.start, w.end))
+                    self.reading.facts.outcomes.append(outcome)
 
 
 def _party(m: Match):

@@ -1,8 +1,8 @@
 """When and where a meeting is held: dates and places of a sentence joined to the meetings it
 names, and after the last sentence the place the article reports from for its own meetings.
 
-``TimePlaceReader`` is mixed into ``discourse.Discourse``: it reads and writes the same state
-(``facts``, ``published``, the meeting keys, ``dateline``), like ``relations.RelationReader``.
+``TimePlace`` works on the article's shared ``records.Reading`` (the facts so far, the dates it
+speaks from, the dateline, its meeting keys), like ``relations.Relations``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from ..gazetteer import Country, Place
 from .lexicon import Lexicon, tokenize
 from .places import city_of, dateline_place, gathering_place, is_history, venue_lead
-from .records import MeetingRecord, SentenceView, meeting_groups
+from .records import MeetingRecord, Reading, SentenceView, meeting_groups
 
 # "in Port Dickson, Malaysia": a city named with its country
 _CITY_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s){0,2}[A-Z][\w’'-]+),\s+"
@@ -27,8 +27,11 @@ _HOSTED_BY = re.compile(r"\b(?:hosted|organised|organized)\s+by\s*$")
 _NEAR_DAYS = 7
 
 
-class TimePlaceReader:
+class TimePlace:
     """Meeting dates, places and host countries; see the module docstring."""
+
+    def __init__(self, reading: Reading):
+        self.reading = reading
 
     def _target_groups(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple],
                        pos: int) -> list[tuple]:
@@ -42,7 +45,7 @@ class TimePlaceReader:
         return min(candidates, key=lambda c: min(abs(pos - c[0]), abs(pos - c[1])))[2]
 
     # -- dates ------------------------------------------------------------------------------------
-    def _attach_dates(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+    def attach_dates(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
         """Each meeting takes the date nearest it: "the 12th ADMM on Friday, and the 5th ADMM-Plus
         on Saturday" dates both; a single day inside a meeting's known span narrows it ("on
         Wednesday and Thursday" ... "the East Asia Summit later that day")."""
@@ -55,7 +58,7 @@ class TimePlaceReader:
             if len(dates) > 1 and not self._nearest_date(v, keys, d, dates, groups):
                 continue
             for key in keys:
-                _set_date(self.facts.meetings[key], d.start, d.end, narrow=len(keys) == 1)
+                _set_date(self.reading.facts.meetings[key], d.start, d.end, narrow=len(keys) == 1)
 
     def _nearest_date(self, v: SentenceView, keys: list[tuple], d, dates: list, groups: list[list[tuple]]) -> bool:
         """Whether ``d`` is, of the sentence's dates, the one nearest the meetings ``keys``."""
@@ -66,33 +69,34 @@ class TimePlaceReader:
         return min(dates, key=lambda x: min(abs(x.start_char - lo), abs(x.start_char - hi))) is d
 
     # -- places -----------------------------------------------------------------------------------
-    def _attach_places(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
+    def attach_places(self, v: SentenceView, groups: list[list[tuple]], referred: list[tuple]) -> None:
         text, offset = v.text, v.offset
         for m in v.entities:
             if not m.kinds() & {"place", "country"}:
                 continue
             before = text[:m.start - offset]
-            if not venue_lead(before, self.lex) or is_history(before, text[m.end - offset:], self.published):
+            if not venue_lead(before, self.reading.lex) or \
+                    is_history(before, text[m.end - offset:], self.reading.published):
                 continue
             targets = self._target_groups(v, groups, referred, m.start)
             place = next((e.entry for e in m.entries if e.kind == "place"), None)
             country = next((e.entry for e in m.entries if e.kind == "country"), None)
             for key in targets:
-                rec = self.facts.meetings[key]
+                rec = self.reading.facts.meetings[key]
                 if place is not None:
-                    self._set_place(rec, city_of(place, self.lex.gazetteer))
+                    self._set_place(rec, city_of(place, self.reading.lex.gazetteer))
                 elif country is not None and rec.host is None:
                     rec.host = country
         self._hosts(v, referred)
         # "in Port Dickson, Malaysia": a city the gazetteer does not know, named with its country
         for m in _CITY_COUNTRY.finditer(text):
-            if self.lex.entities(tokenize(m.group(1))):
+            if self.reading.lex.entities(tokenize(m.group(1))):
                 continue
-            country = _leading_country(self.lex, m.group(2))
+            country = _leading_country(self.reading.lex, m.group(2))
             if country is None:
                 continue
             for key in self._target_groups(v, groups, referred, m.start() + offset):
-                rec = self.facts.meetings[key]
+                rec = self.reading.facts.meetings[key]
                 if rec.place is None and rec.new_place is None:
                     rec.new_place = (m.group(1), country)
                     rec.host = rec.host or country
@@ -107,7 +111,7 @@ class TimePlaceReader:
             return
         rec.place = place
         if rec.host is None or conflict:
-            rec.host = self.lex.gazetteer.countries.get(place.country)
+            rec.host = self.reading.lex.gazetteer.countries.get(place.country)
 
     @property
     def _said_hosts(self) -> set[tuple]:
@@ -128,40 +132,40 @@ class TimePlaceReader:
             if not subject:
                 continue
             after = [mm for g in meeting_groups(v) if g[0].start >= host.end() + offset for mm in g]
-            keys = [self._meeting_key(mm) for mm in after]
+            keys = [self.reading.meeting_key(mm) for mm in after]
             plural = any(g.number == "plural" and g.start >= host.end() + offset for g in v.generic)
             if not keys and plural:
-                keys = [k for k in self.recent if self._current(self.facts.meetings[k])]
+                keys = [k for k in self.reading.recent if self._current(self.reading.facts.meetings[k])]
             elif not keys and referred and any(g.start >= host.end() + offset for g in v.generic):
                 keys = referred
             for key in keys:
-                rec = self.facts.meetings[key]
+                rec = self.reading.facts.meetings[key]
                 rec.host = rec.host or subject[-1]
                 self._said_hosts.add(key)
         for m, country in countries:
             if _HOSTED_BY.search(text[:m.start - offset]):
                 before = [mm for mm in v.meetings if mm.end <= m.start]
                 if before:
-                    rec = self.facts.meetings[self._meeting_key(before[-1])]
+                    rec = self.reading.facts.meetings[self.reading.meeting_key(before[-1])]
                     rec.host = rec.host or country
-                    self._said_hosts.add(self._meeting_key(before[-1]))
+                    self._said_hosts.add(self.reading.meeting_key(before[-1]))
 
     # -- after the last sentence ------------------------------------------------------------------
-    def _default_places(self) -> None:
+    def default_places(self) -> None:
         """The article's own meetings with no place are held where its lead gathers people ("global
         leaders gather in Phnom Penh") or, failing that, where it was filed (the dateline): those
         named in the headline or lead, said to be "here" or "today", or dated near the day the
         article speaks from; never a meeting of another year."""
-        lead = [s for s in self.article.sentences[:2]]
-        place = next((p for s in lead if (p := gathering_place(s.text, self.lex)) is not None), None)
-        if place is None and self.dateline is not None:
-            place = dateline_place(self.dateline.place, self.lex)
+        lead = [s for s in self.reading.article.sentences[:2]]
+        place = next((p for s in lead if (p := gathering_place(s.text, self.reading.lex)) is not None), None)
+        if place is None and self.reading.dateline is not None:
+            place = dateline_place(self.reading.dateline.place, self.reading.lex)
         if place is None:
             return
         lead_end = lead[-1].end if lead else 0
-        subjects = {rec.series_key for rec in self.facts.meetings.values()
+        subjects = {rec.series_key for rec in self.reading.facts.meetings.values()
                     if any(ev.sentence.start < lead_end and ev.sentence.part == "body" for ev in rec.evidence)}
-        for key, rec in self.facts.meetings.items():
+        for key, rec in self.reading.facts.meetings.items():
             if rec.place is not None or rec.new_place is not None or not self._current(rec) \
                     or (key in self._said_hosts and rec.host is not None and rec.host.iso3 != place.country):
                 continue
@@ -171,15 +175,15 @@ class TimePlaceReader:
 
     def _current(self, rec: MeetingRecord) -> bool:
         """Not a meeting of another year than the one the article speaks from."""
-        ref = self.published
+        ref = self.reading.published
         if rec.start is None or ref is None:
             return rec.start is None or ref is None
         return rec.start[:4] == str(ref.year) or self._near(rec.start)
 
     def _near(self, start: str | None) -> bool:
-        if start is None or len(start) != 10 or self.published is None:
+        if start is None or len(start) != 10 or self.reading.published is None:
             return False
-        return abs((date.fromisoformat(start) - self.published).days) <= _NEAR_DAYS
+        return abs((date.fromisoformat(start) - self.reading.published).days) <= _NEAR_DAYS
 
 
 def _set_date(rec: MeetingRecord, start: str | None, end: str | None, *, narrow: bool) -> None:
@@ -204,4 +208,4 @@ def _leading_country(lex: Lexicon, text: str) -> Country | None:
     return None
 
 
-__all__ = ["TimePlaceReader"]
+__all__ = ["TimePlace"]
