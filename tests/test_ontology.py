@@ -85,7 +85,7 @@ SIGNATURES = {
     SCHEMA.publisher: (AKG.Article, XSD.string),
     # extensions
     AKG.reportedStatus: ({AKG.Meeting, AKG.Participation}, AKG.MeetingStatus),
-    AKG.extractionRule: (AKG.Participation, XSD.string),
+    AKG.extractionRule: ({AKG.Meeting, AKG.Participation, AKG.Chairmanship}, XSD.string),
     SCHEMA.eventAttendanceMode: (AKG.Meeting, SCHEMA.EventAttendanceModeEnumeration),
     AKG["from"]: (AKG.Partnership, XSD.gYear),
     AKG.until: (AKG.Partnership, XSD.gYear),

@@ -182,3 +182,17 @@ def test_rule_and_status_reach_the_graph():
     node = next(g.subjects(AKG.participant, None))
     assert g.value(node, AKG.extractionRule) == Literal("verb")
     assert g.value(node, AKG.reportedStatus) == AKG.Upcoming
+
+
+def test_meetings_and_chairmanships_record_their_construction():
+    ex = extract(parse_text("Date: 2022-11-13\n\nHeadline\n\nLeaders attended the 40th ASEAN Summit and the "
+                            "ASEAN-China, ASEAN-Japan and ASEAN-Republic of Korea Summits. Prime Minister Hun Sen "
+                            "handed over the ASEAN Chairmanship to Indonesia for 2023."))
+    rules = {m.iri.rsplit("/", 1)[1].rsplit("-", 1)[0]: m.rules for m in ex.meetings}
+    assert rules["asean-summit"] == {"series-name"}
+    assert rules["asean-china-summit"] == {"shared-body-list"}
+    assert rules["asean-republic-of-korea-summit"] == {"mechanism-body"}
+    assert [(c.year, c.rule) for c in ex.chairmanships] == [(2023, "gavel-handover")]
+    g = article_graph(ex)
+    assert {str(o) for o in g.objects(None, AKG.extractionRule)} >= {"series-name", "shared-body-list",
+                                                                     "gavel-handover"}

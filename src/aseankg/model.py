@@ -85,6 +85,7 @@ class Meeting:
     related_to: str | None = None  # schema:superEvent
     prepares_for: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)  # the constructions that named it
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Chairmanship:
     year: int
     theme: str | None = None
     evidence: Evidence | None = None
+    rule: str | None = None  # the construction that read it
 
 
 @dataclass

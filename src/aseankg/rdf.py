@@ -217,6 +217,8 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
         if m.virtual:
             add((node, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode))
         add((node, AKG.reportedStatus, AKG.Upcoming if m.upcoming else AKG.Held))
+        for rule in sorted(m.rules):
+            add((node, AKG.extractionRule, Literal(rule)))
         put(node, SCHEMA.superEvent, m.related_to)
         for ev in m.evidence[:1]:
             evidence(node, ev)
@@ -263,6 +265,7 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
         add((node, AKG.ofOrganization, _ref(c.organization)))
         put(node, AKG.year, c.year, _year)
         put(node, AKG.theme, c.theme, lambda t: Literal(t, lang="en"))
+        put(node, AKG.extractionRule, c.rule, Literal)
         evidence(node, c.evidence)
     for p in ex.partnerships:
         node = _ref(naming.partnership_iri(*p.parties))

@@ -81,7 +81,7 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
             iri=iri, label=rec.label, kind=rec.meeting_class, series=naming.series_iri(rec.series_key),
             ordinal=rec.ordinal, start=rec.start, end=rec.end, location=location,
             host_country=rec.host.iri if rec.host else None, virtual=rec.virtual, upcoming=upcoming,
-            alt_labels=alt, evidence=rec.evidence,
+            alt_labels=alt, evidence=rec.evidence, rules=set(rec.rules),
             related_to=meeting_iris.get(rec.related_to) if rec.related_to else None))
         if series is None:
             ex.series_labels[naming.series_iri(rec.series_key)] = (rec.series_label, rec.meeting_class)
@@ -114,7 +114,7 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
             continue
         seen_chairs.add(k)
         ex.chairmanships.append(model.Chairmanship(c["country"].iri, naming.org_iri("asean"), c["year"],
-                                                   c["theme"], c["evidence"]))
+                                                   c["theme"], c["evidence"], c.get("rule")))
     for p in facts.partnerships.values():
         partner = p["partner"]
         ex.partnerships.append(model.Partnership(

@@ -178,6 +178,7 @@ class Discourse:
             self.facts.meetings[key] = rec
         rec.aliases.add(re.sub(r"^the\s+", "", mm.text, flags=re.I))
         rec.aliases |= mm.aliases
+        rec.rules.add(mm.rule)
         ev = v.evidence(mm.start, mm.end)
         rec.evidence.append(ev)
         if v.future is True:

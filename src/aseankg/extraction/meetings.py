@@ -47,6 +47,7 @@ class MeetingMention:
     ordinal: int | None = None
     qualifier: str | None = None
     composed: bool = False  # series not in the gazetteer, composed from mechanism + body
+    rule: str = "series-name"  # the construction that read it (recorded as akg:extractionRule)
     aliases: set[str] = field(default_factory=set)
 
     @property
@@ -142,7 +143,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
                     series, key, label, composed = _resolve_series(lex, body, [mech])
                     cls = (series or body.entries[0]).meeting_class
                     mm = MeetingMention(tokens[body.first].start, match.end, body.first, match.last,
-                                        f"{body.text} of {match.text}", key, label, cls, composed=composed)
+                                        f"{body.text} of {match.text}", key, label, cls, composed=composed,
+                                        rule="body-of-mechanisms")
                     found.append(mm)
                 covered.update(range(body.first, mechs_of[-1][1].last + 1))
                 continue
@@ -153,7 +155,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
                     series, key, label, composed = _resolve_series(lex, body, [partner])
                     cls = (series or body.entries[0]).meeting_class
                     found.append(MeetingMention(tokens[body.first].start, match.end, body.first, match.last,
-                                                f"{body.text} with {match.text}", key, label, cls, composed=composed))
+                                                f"{body.text} with {match.text}", key, label, cls, composed=composed,
+                                                rule="body-with-partners"))
                 covered.update(range(body.first, partners[-1][1].last + 1))
                 continue
             if lower or not _determined(tokens, first):
@@ -186,7 +189,8 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             for n in ordinals or [None]:
                 found.append(MeetingMention(tokens[first].start, tokens[end].end, first, end,
                                             text[tokens[first].start - offset:tokens[end].end - offset],
-                                            key, label, cls, ordinal=n, qualifier=qual or qualifier, composed=composed))
+                                            key, label, cls, ordinal=n, qualifier=qual or qualifier, composed=composed,
+                                            rule="mechanism-body" if chain is mechs else "shared-body-list"))
             covered.update(range(first, end + 1))
         covered.update(range(first, last + 1))
 
@@ -222,7 +226,7 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
             found.append(MeetingMention(tokens[first].start, tokens[last].end, first, last,
                                         text[tokens[first].start - offset:tokens[last].end - offset],
                                         key, label, series.meeting_class, ordinal=n, qualifier=qualifier,
-                                        composed=composed))
+                                        composed=composed, rule="partner-first" if partners else "series-name"))
         covered.update(range(first, last + 1))
 
     found.extend(_meetings_of_organizations(text, offset, tokens, ent_start, lex, covered))
@@ -416,7 +420,7 @@ def _meetings_of_organizations(text: str, offset: int, tokens: list[Token], ent_
         for n in ordinals or [None]:
             out.append(MeetingMention(tokens[first].start, m.end, first, m.last,
                                       text[tokens[first].start - offset:m.end - offset], key, label, cls,
-                                      ordinal=n, composed=known is None))
+                                      ordinal=n, composed=known is None, rule="meeting-of-body"))
         covered.update(range(first, m.last + 1))
     return out
 

@@ -66,6 +66,7 @@ class MeetingRecord:
     past: int = 0
     related_to: tuple | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)  # the constructions that named it
 
 
 @dataclass

@@ -75,8 +75,8 @@ class Relations:
                 continue
             theme = themes[0] if themes else None
             self.reading.facts.chairmanships.append({"country": country, "year": year, "theme": theme,
-                                             "evidence": v.evidence(toks[lo].start, toks[hi].end),
-                                             "part": v.sentence.part})
+                                                     "evidence": v.evidence(toks[lo].start, toks[hi].end),
+                                                     "part": v.sentence.part, "rule": "chair-cue"})
             found = True
             break
         found = found or self._possessive_chairmanship(v)
@@ -102,8 +102,8 @@ class Relations:
         named = m.group("y1") or (re.search(r"\bfor\s+((?:19|20)\d\d)\b", v.text[m.end():]) or [None, None])[1]
         year = int(named) if named else (self.reading.published.year + 1 if self.reading.article.published else None)
         self.reading.facts.chairmanships.append({"country": country, "year": year, "theme": None,
-                                         "evidence": v.evidence(m.start() + v.offset, after[0].end),
-                                         "part": v.sentence.part})
+                                                 "evidence": v.evidence(m.start() + v.offset, after[0].end),
+                                                 "part": v.sentence.part, "rule": "gavel-handover"})
         return True
 
     def _possessive_chairmanship(self, v: SentenceView) -> bool:
@@ -116,8 +116,8 @@ class Relations:
             return False
         country = next(e.entry for e in ents[0].entries if e.kind == "country")
         self.reading.facts.chairmanships.append({"country": country, "year": int(m.group(2)), "theme": None,
-                                         "evidence": v.evidence(m.start() + v.offset, m.end() + v.offset),
-                                         "part": v.sentence.part})
+                                                 "evidence": v.evidence(m.start() + v.offset, m.end() + v.offset),
+                                                 "part": v.sentence.part, "rule": "possessive-chairmanship"})
         return True
 
     def _chair_country(self, v: SentenceView, lo: int, hi: int, people: list[tuple]) -> Country | None:
