@@ -196,3 +196,15 @@ def test_meetings_and_chairmanships_record_their_construction():
     g = article_graph(ex)
     assert {str(o) for o in g.objects(None, AKG.extractionRule)} >= {"series-name", "shared-body-list",
                                                                      "gavel-handover"}
+
+
+@pytest.mark.parametrize(("text", "work"), [
+    ("Ministers adopted the 7th APTHMM Joint Statement.", "7th APTHMM Joint Statement"),
+    ("ASEAN leaders adopted the Chair's Statement of the 48th ASEAN Summit in Cebu.",
+     "Chair's Statement of the 48th ASEAN Summit"),
+    ("The 58th AMM Joint Communiqué was issued on Friday.", "58th AMM Joint Communiqué"),
+])
+def test_a_meeting_names_its_own_statement(text, work):
+    ex = extract(parse_text(f"Date: 2025-07-11\n\nHeadline\n\n{text}"))
+    assert [w.label for w in ex.works] == [work]
+    assert ex.meetings  # the meeting is still read as a meeting

@@ -78,9 +78,9 @@ class Discourse:
         dates = find_dates(text, self.published, future=future, offset=offset, year=self.year_hint,
                            anchor=self.last_day)
         dates = self._dated_story(sentence, dates)
-        blocked = {i for mm in meetings for i in range(mm.first, mm.last + 1)}
-        blocked |= {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
-        works = find_works(text, offset, tokens, entities, blocked, self.lex)
+        in_meetings = frozenset(i for mm in meetings for i in range(mm.first, mm.last + 1))
+        blocked = {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
+        works = find_works(text, offset, tokens, entities, blocked, self.lex, in_meetings)
         return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
 
     def _dated_story(self, sentence: Sentence, dates: list) -> list:
