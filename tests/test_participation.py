@@ -208,3 +208,24 @@ def test_a_meeting_names_its_own_statement(text, work):
     ex = extract(parse_text(f"Date: 2025-07-11\n\nHeadline\n\n{text}"))
     assert [w.label for w in ex.works] == [work]
     assert ex.meetings  # the meeting is still read as a meeting
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # Business Standard / domain-b style
+    ("The commemorative summit marking 25 years of India's ties with the Association of Southeast Asian "
+     "Nations is to start in New Delhi on Thursday.", "Commemorative ASEAN-India Summit"),
+    # Kyodo / Japan Times style
+    ("Leaders will hold a special summit celebrating 50 years of ASEAN-Japan friendship in Tokyo.",
+     "Special ASEAN-Japan Summit"),
+])
+def test_a_qualified_summit_takes_its_partner_from_the_phrase_after_it(text, label):
+    assert [lab for _, lab in meetings(text, "2018-01-24")] == [label]
+
+
+def test_arrivals_for_a_summit_are_a_roster():
+    text = ("The countdown to the commemorative summit marking 25 years of India's ties with ASEAN has begun. "
+            "The first to arrive today was Vietnam Prime Minister Nguyen Xuan Phuc, followed by Cambodia Prime "
+            "Minister Hun Sen and Philippines President Rodrigo Duterte.")
+    got = facts(text, "2018-01-24")
+    assert {(p, rule) for p, _, _, rule, _ in got} == {
+        ("nguyen-xuan-phuc", "roster"), ("hun-sen", "roster"), ("rodrigo-duterte", "roster")}

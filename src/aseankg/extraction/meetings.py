@@ -159,6 +159,18 @@ def find_meetings(text: str, offset: int, tokens: list[Token], entities: list[Ma
                                                 rule="body-with-partners"))
                 covered.update(range(body.first, partners[-1][1].last + 1))
                 continue
+            partner = _ties_partner(tokens, body.last + 1, ent_start)
+            q = next((k for k in (body.first - 1, body.first) if k >= 0 and tokens[k].folded in qualifiers), None)
+            if partner is not None and q is not None:
+                # "the commemorative summit marking 25 years of India's ties with ASEAN"
+                series, key, label, composed = _resolve_series(lex, body, [partner])
+                found.append(MeetingMention(tokens[q].start, body.end, q, body.last,
+                                            text[tokens[q].start - offset:body.end - offset], key, label,
+                                            (series or body.entries[0]).meeting_class,
+                                            qualifier=qualifiers[tokens[q].folded][0].value, composed=composed,
+                                            rule="body-partner-phrase"))
+                covered.update(range(q, body.last + 1))
+                continue
             if lower or not _determined(tokens, first):
                 continue
             generic.append(GenericReference(tokens[first].start, body.end, first, body.last, "singular"))
@@ -305,6 +317,24 @@ def _partners_before(tokens: list[Token], text: str, offset: int, first: int,
     return out
 
 
+_TIES = {"ties", "relations", "relationship", "partnership", "friendship", "cooperation", "dialogue"}
+
+
+def _ties_partner(tokens: list[Token], i: int, ent_start: dict[int, Match]) -> Country | None:
+    """The partner of ASEAN a phrase after a meeting's name speaks of, within a dozen words:
+    "marking 25 years of India's ties with ASEAN", "celebrating 50 years of ASEAN-Japan friendship",
+    "on relations between ASEAN and Russia"."""
+    window = tokens[i:i + 14]
+    asean = [k for k, t in enumerate(window) if t.folded == "asean" or
+             (i + k in ent_start and any(getattr(e.entry, "key", None) == "asean" for e in ent_start[i + k].entries))]
+    ties = [k for k, t in enumerate(window) if t.folded in _TIES]
+    if not asean or not ties:
+        return None
+    countries = [(k, _mechanism(ent_start[i + k])) for k in range(len(window)) if i + k in ent_start]
+    countries = [(k, c) for k, c in countries if isinstance(c, Country)]
+    return countries[0][1] if len(countries) == 1 else None
+
+
 def _with_list(tokens: list[Token], i: int, ent_start: dict[int, Match]) -> list[tuple[Country, Match]]:
     """"summits with Australia, China, ... and the United States" → the countries listed."""
     if i >= len(tokens) or tokens[i].folded != "with":
@@ -328,7 +358,7 @@ _DETERMINERS = {"the", "this", "that", "these", "those"}
 _SIZE_WORDS = {"member", "nation", "country", "strong"}  # "the 18-member East Asia Summit"
 _ADJECTIVES = {"virtual", "special", "opening", "closing", "annual", "recent", "upcoming", "next", "last",
                "first", "closed", "plenary", "informal", "same", "two", "three", "whole", "entire", "following",
-               "day"}  # "the two-day retreat"
+               "day", "commemorative", "emergency", "extraordinary"}  # "the two-day retreat"
 
 
 def _determined(tokens: list[Token], first: int) -> bool:
