@@ -85,7 +85,12 @@ def run_on_big_stack(work, timeout: float | None = None):
     return box["value"]
 
 
-class QueryTimeout(StoreError):
+class OverLimit(StoreError):
+    """A query went past one of the server's limits (time, memory, answer bytes): the server is fine,
+    the query is too costly (HTTP 503 with the reason)."""
+
+
+class QueryTimeout(OverLimit):
     """A query ran past its time limit."""
 
 
