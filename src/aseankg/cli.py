@@ -89,6 +89,8 @@ def dump(store: str | None, fmt: str, output: str) -> None:
     kg = _open(store) if remote else _open(store, read_only=True)  # a dump never writes
     try:
         count = dump_to_path(kg, output, fmt)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
     click.echo(f"wrote {count} quads to {output}")
@@ -304,5 +306,8 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
         kg.close()
     lines = list(generate(graph, fmt, dynamic=dynamic))
     with click.progressbar(length=len(lines), label="Writing", file=sys.stderr) as bar:
-        write_lines(lines, output, progress=bar.update)
+        try:
+            write_lines(lines, output, progress=bar.update)
+        except OSError as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")

@@ -32,12 +32,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
+
+from .outputs import open_output
 
 FORMATS = ("gexf", "graphml", "json")
 
@@ -279,22 +280,15 @@ def node_link(G: nx.Graph) -> dict:
 
 def write_lines(lines: Iterable[str], path: str | os.PathLike, *,
                 progress: Callable[[int], None] | None = None) -> Path:
-    """Write ``lines`` to a temporary file beside ``path``, then rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            for line in lines:
-                out.write(line)
-                out.write("\n")
-                if progress is not None:
-                    progress(1)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``lines`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place;
+    a device or FIFO written straight to; a symlink followed)."""
+    with open_output(path, "w", encoding="utf-8", newline="\n") as out:
+        for line in lines:
+            out.write(line)
+            out.write("\n")
+            if progress is not None:
+                progress(1)
+    return Path(path)
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike, dynamic: bool = False, *,
