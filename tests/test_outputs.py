@@ -5,8 +5,10 @@ system's), and exports were created ``0600`` whatever the umask."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
+from xml.etree import ElementTree
 
 import pytest
 from rdflib import Literal, URIRef
@@ -83,3 +85,61 @@ def test_new_files_follow_the_umask_and_folders_are_refused(tmp_path, store):
     assert stat.S_IMODE(existing.stat().st_mode) == 0o600
     with pytest.raises(OutputError, match="folder"):
         write_lines(["x"], tmp_path)
+
+
+# ---------------------------------------------------------------------------------- well formed
+
+NASTY = "ASEAN\x01 Summit \x1b[31mopens\ufffe\x85"
+
+
+def test_reading_strips_what_xml_forbids():
+    from aseankg.reading import parse_record
+
+    article = parse_record({"headline": NASTY, "publisher": "VNA\x01\x1b", "url": "https://e.org/a\x7f",
+                            "text": "The ASEAN Foreign Ministers' Meeting\x01 opened\ufffe in Kuala Lumpur on "
+                                    "Tuesday.\x1b[0m It\x85 discussed trade."})
+    for text in (article.headline, article.publisher, article.url, article.body):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]", text), text
+    assert article.headline == "ASEAN Summit [31mopens" and article.publisher == "VNA"
+    assert "opened in Kuala Lumpur" in article.body
+
+
+def test_every_xml_writer_is_well_formed():
+    """Literals holding what XML 1.0 forbids (stored before the reader stripped it, or by an update):
+    SPARQL XML results, RDF/XML, GEXF, GraphML and the ego SVG each parse."""
+    import networkx as nx
+    from rdflib import Graph
+
+    from aseankg.exports import generate
+    from aseankg.results import QueryResult
+    from aseankg.web.graphs import EgoEdge, EgoNetwork, EgoNode, render_ego_svg
+
+    literal = Literal(NASTY)
+    ElementTree.fromstring(QueryResult("select", ["h"], [(literal,)]).serialize("xml"))
+    graph = Graph()
+    graph.add((URIRef(f"{ID}s"), URIRef(f"{ID}headline"), literal))
+    ElementTree.fromstring(QueryResult("graph", graph=graph).serialize("xml"))
+    G = nx.Graph()
+    G.add_node("a", label=NASTY, type="Meeting")
+    G.add_node("b", label="Viet Nam", type="Country")
+    G.add_edge("a", "b", label=NASTY)
+    for fmt in ("gexf", "graphml"):
+        ElementTree.fromstring("\n".join(generate(G, fmt)))
+    edge = EgoEdge(f"{ID}meeting/m", f"{ID}country/VNM", NASTY)
+    ego = EgoNetwork(f"{ID}meeting/m", [EgoNode(f"{ID}meeting/m", NASTY, "Meeting", center=True),
+                                        EgoNode(f"{ID}country/VNM", "Viet\x01Nam", "Country")], [edge])
+    ElementTree.fromstring(str(render_ego_svg(ego)))
+
+
+def test_csv_download_neutralises_formulas(tmp_path):
+    from aseankg.web import close_app, create_app
+
+    with EmbeddedStore(tmp_path / "kg") as store:
+        app = create_app(store, workers=0)
+        query = "SELECT ?v WHERE { VALUES ?v { \"=HYPERLINK(1)\" \"+1\" \"@SUM(A1)\" \"-2\" \"plain\" } }"
+        client = app.test_client()
+        download = client.get("/sparql", query_string={"query": query, "format": "csv", "download": 1})
+        api = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+        close_app(app)
+    assert download.data.decode().split("\r\n")[1:6] == ["'=HYPERLINK(1)", "'+1", "'@SUM(A1)", "'-2", "plain"]
+    assert api.data.decode().split("\r\n")[1] == "=HYPERLINK(1)"  # the API gives the data as it is

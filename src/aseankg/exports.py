@@ -34,13 +34,25 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 import networkx as nx
 
 from .outputs import open_output
+from .xmltext import xml_safe
 
 FORMATS = ("gexf", "graphml", "json")
+
+
+def escape(text: str) -> str:
+    """XML character data: markup escaped, characters XML 1.0 forbids replaced (``xmltext``)."""
+    return _escape(xml_safe(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, as ``escape``."""
+    return _quoteattr(xml_safe(text))
 
 #: Node colours by ``type`` (RGB), for Gephi and yEd; other types are grey.
 COLORS = {

@@ -44,6 +44,7 @@ from .page_noise import ENGLISH_WORDS, _clean, _frame, _looks_vietnamese, _norm,
 from .page_noise import NOISE_KINDS as NOISE_KINDS  # re-exported: these lived here before the split
 from .page_noise import PageNoise as PageNoise
 from .sentences import split_sentences
+from .xmltext import clean_text
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -115,7 +116,9 @@ def language_problem(text: str) -> str | None:
 
 # --- plain text (cleaned by the rules of page_noise) -------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
+#: Dropped from the text (C0 controls become spaces): controls, U+FFFE/U+FFFF (XML 1.0 forbids them),
+#: zero-width marks and soft hyphens.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\ufffe\uffff]")
 #: Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) other than line
 #: breaks and tabs; a regular expression counts them far quicker than asking for each character.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -168,11 +171,18 @@ def parse_text(text: str, *, source_file: str | os.PathLike | None = None, url: 
         return page.meta.get(key) or page.guesses.get(key)
 
     return Article(
-        id=content_hash(body), body=body, headline=headline,
-        url=pick("url", url), publisher=pick("publisher", publisher),  # type: ignore[arg-type]
+        id=content_hash(body), body=body, headline=_clean_meta(headline),
+        url=_clean_meta(pick("url", url)), publisher=_clean_meta(pick("publisher", publisher)),
         published=pick("published", parse_date(published)),  # type: ignore[arg-type]
-        source_file=source, dateline=page.dateline, sentences=split_sentences(body),
+        source_file=source, dateline=_clean_meta(page.dateline), sentences=split_sentences(body),
         captions=page.captions, boilerplate=page.boilerplate)
+
+
+def _clean_meta(value: object) -> str | None:
+    """Metadata as stored: a string without control characters (``xmltext.clean_text``), or None."""
+    if value is None:
+        return None
+    return clean_text(str(value)) or None
 
 
 # --- HTML --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .. import settings
 from ..results import PREFIXES
 from ..safety import QueryRefused, QuerySyntaxError
 from ..store import OverLimit, StoreError
+from ..xmltext import neutralise_csv
 from .describe import service_description
 from .endpoint import Endpoint
 from .protocol import (
@@ -118,13 +119,16 @@ def run_query(ep: Endpoint, op: Operation) -> Response:
     except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError) as error:
         return _failure(error)
     headers = {}
+    body = answer.body
     if answer.truncated:
         headers["X-Result-Truncated"] = f"cut at {ep.limits.max_rows} rows"
     if request.args.get("download"):
         extension = {"json": "json", "jsonld": "jsonld", "turtle": "ttl", "nt": "nt", "nquads": "nq"}
         headers["Content-Disposition"] = f'attachment; filename="results.{extension.get(fmt, fmt)}"'
-    headers["Content-Length"] = str(len(answer.body))
-    return Response(chunks(answer.body), 200, mimetype=media_type(answer.kind, fmt), headers=headers)
+        if fmt in ("csv", "tsv"):  # a download is for spreadsheets: no cell may run as a formula
+            body = neutralise_csv(body, fmt)
+    headers["Content-Length"] = str(len(body))
+    return Response(chunks(body), 200, mimetype=media_type(answer.kind, fmt), headers=headers)
 
 
 def chunks(body: bytes, size: int = 1 << 18):
