@@ -42,11 +42,14 @@ def main() -> None:
 def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
     """Read the articles under PATHS and add them to the store, one checked graph each."""
     from .ingest import build_articles
-    from .reading import article_files
+    from .reading import ArticleError, article_files
     from .store import StoreError
 
+    try:
+        files = article_files(paths)  # a FIFO or a device named here is refused before the store opens
+    except ArticleError as exc:
+        raise click.ClickException(str(exc)) from exc
     kg = _open(store)
-    files = article_files(paths)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
     try:
