@@ -42,11 +42,14 @@ def main() -> None:
 def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
     """Read the articles under PATHS and add them to the store, one checked graph each."""
     from .ingest import build_articles
-    from .reading import article_files
+    from .reading import ArticleError, article_files
     from .store import StoreError
 
+    try:
+        files = article_files(paths)  # a FIFO or a device named here is refused before the store opens
+    except ArticleError as exc:
+        raise click.ClickException(str(exc)) from exc
     kg = _open(store)
-    files = article_files(paths)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
     try:
@@ -89,6 +92,8 @@ def dump(store: str | None, fmt: str, output: str) -> None:
     kg = _open(store) if remote else _open(store, read_only=True)  # a dump never writes
     try:
         count = dump_to_path(kg, output, fmt)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
     click.echo(f"wrote {count} quads to {output}")
@@ -228,6 +233,9 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have.")
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
+@click.option("--max-memory", default=2048, show_default=True,
+              help="MiB a query worker may use for one query (embedded store); past it the query gets 503.")
+@click.option("--max-answer", default=64, show_default=True, help="MiB one serialised answer may have.")
 @click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
 @click.option("--threads", default=8, show_default=True, help="HTTP threads.")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (needs --token).")
@@ -235,8 +243,8 @@ def reason(store: str | None, engine: str) -> None:
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
-          max_query_length: int, workers: int, threads: int, allow_update: bool, token: str | None,
-          no_build: bool) -> None:
+          max_query_length: int, max_memory: int, max_answer: int, workers: int, threads: int,
+          allow_update: bool, token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
     is first built from the bundled articles in data/articles. Read-only unless --allow-update."""
     import signal
@@ -258,7 +266,8 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
             report = build_articles([settings.ARTICLES_DIR], kg, progress=lambda _: bar.update(1))
         click.echo(report.summary(), err=True)
     app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
-                     token=token, max_body=max_body, max_query_length=max_query_length)
+                     token=token, max_body=max_body, max_query_length=max_query_length,
+                     max_memory=max_memory << 20, max_answer=max_answer << 20)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
@@ -300,5 +309,8 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
         kg.close()
     lines = list(generate(graph, fmt, dynamic=dynamic))
     with click.progressbar(length=len(lines), label="Writing", file=sys.stderr) as bar:
-        write_lines(lines, output, progress=bar.update)
+        try:
+            write_lines(lines, output, progress=bar.update)
+        except OSError as exc:
+            raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")

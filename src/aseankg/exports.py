@@ -32,14 +32,27 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 import networkx as nx
 
+from .outputs import open_output
+from .xmltext import xml_safe
+
 FORMATS = ("gexf", "graphml", "json")
+
+
+def escape(text: str) -> str:
+    """XML character data: markup escaped, characters XML 1.0 forbids replaced (``xmltext``)."""
+    return _escape(xml_safe(text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, as ``escape``."""
+    return _quoteattr(xml_safe(text))
 
 #: Node colours by ``type`` (RGB), for Gephi and yEd; other types are grey.
 COLORS = {
@@ -279,22 +292,15 @@ def node_link(G: nx.Graph) -> dict:
 
 def write_lines(lines: Iterable[str], path: str | os.PathLike, *,
                 progress: Callable[[int], None] | None = None) -> Path:
-    """Write ``lines`` to a temporary file beside ``path``, then rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            for line in lines:
-                out.write(line)
-                out.write("\n")
-                if progress is not None:
-                    progress(1)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``lines`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place;
+    a device or FIFO written straight to; a symlink followed)."""
+    with open_output(path, "w", encoding="utf-8", newline="\n") as out:
+        for line in lines:
+            out.write(line)
+            out.write("\n")
+            if progress is not None:
+                progress(1)
+    return Path(path)
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike, dynamic: bool = False, *,

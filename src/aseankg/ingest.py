@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -43,13 +45,19 @@ from .validation import ArticleValidator, load_validator
 
 @dataclass
 class Quarantined:
-    """An article left out of the store, and why."""
+    """An article left out of the store, and why (``line``: its line in a JSON Lines file)."""
 
     source: str
     reason: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
+        where = f"{self.source}, line {self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
+class ArticleTimeout(Exception):
+    """An article's extraction and checks ran past ``settings.ARTICLE_TIME_BUDGET``."""
 
 
 @dataclass
@@ -62,6 +70,8 @@ class BuildReport:
     quarantined: list[Quarantined] = field(default_factory=list)
     triples: int = 0
     entities: Counter = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)  # files in the folders that were not read, and why
+    report_names: Counter = field(default_factory=Counter)  # quarantine report names used by this build
 
     def summary(self) -> str:
         lines = [f"articles: {self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
@@ -69,6 +79,7 @@ class BuildReport:
         if self.entities:
             lines.append("entities: " + ", ".join(f"{n} {t}" for t, n in sorted(self.entities.items())))
         lines.extend(f"quarantined: {q}" for q in self.quarantined)
+        lines.extend(f"skipped: {s}" for s in self.skipped)
         return "\n".join(lines)
 
 
@@ -153,14 +164,14 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
         if rec.source_key:
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
-    files = article_files(paths)
+    files = article_files(paths, report.skipped)
     keys = source_keys(paths)
     for path in files:
         for item in read_file(path):
             if progress:
                 progress(str(path))
             if isinstance(item, ArticleError):
-                _quarantine(report, Quarantined(str(item.path or path), item.reason), quarantine_dir)
+                _quarantine(report, Quarantined(str(item.path or path), item.reason, item.line), quarantine_dir)
                 continue
             iri = naming.article_iri(item.id)
             key = _article_key(item, keys.get(path) or path.resolve().as_posix())
@@ -172,11 +183,18 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
                     by_key[key] = iri
                 continue
             try:
-                graph = article_graph(extract(item), source_key=key)
-            except Exception as exc:  # a bug must not stop the build: the article is set aside
-                _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}"), quarantine_dir)
+                with _time_budget(settings.ARTICLE_TIME_BUDGET):
+                    graph = article_graph(extract(item), source_key=key)
+                    result = validator.validate(graph)
+            except ArticleTimeout:
+                _quarantine(report, Quarantined(str(path), f"extraction and checks took over "
+                                                f"{settings.ARTICLE_TIME_BUDGET:g} s (settings.ARTICLE_TIME_BUDGET)"
+                                                + _record_note(item)), quarantine_dir)
                 continue
-            result = validator.validate(graph)
+            except Exception as exc:  # a bug must not stop the build: the article is set aside
+                _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}" + _record_note(item)),
+                            quarantine_dir)
+                continue
             if not result.conforms:
                 _quarantine(report, Quarantined(str(path), "does not conform to the shapes:\n" + result.report()),
                             quarantine_dir)
@@ -237,14 +255,45 @@ def _local(iri: URIRef) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _record_note(article: Article) -> str:
+    return f" (record {article.record})" if article.record else ""
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``ArticleTimeout`` in the block past ``seconds`` (a SIGALRM timer: main thread only;
+    elsewhere, as in a server's background build, no budget applies)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(*_) -> None:
+        raise ArticleTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _quarantine(report: BuildReport, q: Quarantined, directory: str | os.PathLike | None) -> None:
+    """Note ``q`` in the report and write its report file, one per problem: ``name.txt`` for a file's
+    first problem in this build, then ``name.line-7.txt`` (or ``name.2.txt`` without a line) for the
+    next ones of the same file, instead of overwriting; the next build rewrites them."""
     report.quarantined.append(q)
     if directory is None:
         return
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     name = PurePath(q.source).name or "article"
-    target = folder / f"{name}.txt"
+    report.report_names[name] += 1
+    count = report.report_names[name]
+    suffix = "" if count == 1 else f".line-{q.line}" if q.line is not None else f".{count}"
+    target = folder / f"{name}{suffix}.txt"
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(f"file: {q.source}\nreason: {q.reason}\n", encoding="utf-8")
+    line = f"line: {q.line}\n" if q.line is not None else ""
+    tmp.write_text(f"file: {q.source}\n{line}reason: {q.reason}\n", encoding="utf-8")
     os.replace(tmp, target)

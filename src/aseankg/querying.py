@@ -6,6 +6,11 @@ open read-only (``pyoxigraph.Store.read_only``). A query that outlives its time 
 ``QueryTimeout`` at once and its worker is killed with SIGKILL (its CPU work stops) and replaced in
 the background, while the other workers keep answering.
 
+Each worker's address space is capped (``RLIMIT_AS``, ``max_memory`` bytes above what it holds when
+idle), so a query that builds huge strings or sorts a huge product fails alone: the pool raises
+``QueryOverLimit`` naming the limit and replaces the worker. An answer over ``QueryJob.max_bytes``
+is refused in the worker, before any byte crosses to the server.
+
 A job names the result format for each kind of query (``"select"``, ``"ask"``, ``"graph"``), so the
 worker sends back bytes ready for the response. ``execute`` is the same step without a process,
 for a store opened in the calling process.
@@ -32,6 +37,8 @@ import contextlib
 import ctypes
 import os
 import queue
+import re
+import resource
 import signal
 import socket
 import subprocess
@@ -46,7 +53,7 @@ import pyoxigraph as ox
 
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import QueryTimeout, StoreError, default_dataset
+from .store import OverLimit, QueryTimeout, StoreError, default_dataset
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle
@@ -54,6 +61,17 @@ from .store import QueryTimeout, StoreError, default_dataset
 EXTRA_FORMATS = ("table", "trig")
 #: Seconds a new worker process may take to start (import the library, open the store).
 READY_TIMEOUT = 60.0
+#: Default memory a worker may use for one query, above its idle size (``aseankg serve --max-memory``).
+MAX_MEMORY = 2 << 30
+#: Default size of one serialised answer (``aseankg serve --max-answer``).
+MAX_ANSWER = 64 << 20
+MIB = 1 << 20
+#: Times a worker reopens the store when a read fails (the writer's compaction removed a file it read).
+REOPEN_ATTEMPTS = 8
+
+
+class QueryOverLimit(OverLimit):
+    """A query needed more memory, or gave a bigger answer, than the pool allows."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,7 @@ class QueryJob:
     inference: bool = True
     base_iri: str | None = None
     max_rows: int | None = None
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +127,11 @@ def execute(db: ox.Store, job: QueryJob) -> Answer:
     except OSError as error:
         raise StoreError(f"querying the store failed: {error}") from error
     fmt = job.formats.get(result.kind, "json" if result.kind != "graph" else "turtle")
-    return Answer(result.kind, fmt, serialize(result, fmt), len(result), result.truncated)
+    body = serialize(result, fmt)
+    if job.max_bytes is not None and len(body) > job.max_bytes:
+        raise QueryOverLimit(f"the answer is {len(body) / MIB:,.1f} MiB; the limit is "
+                             f"{job.max_bytes / MIB:,.1f} MiB: select fewer or shorter values, or add a LIMIT")
+    return Answer(result.kind, fmt, body, len(result), result.truncated)
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
@@ -133,7 +156,16 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _work(location: str, conn) -> None:
+def _cap_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes (what one query may
+    take): past it, Python raises ``MemoryError`` and Oxigraph's allocator aborts the process."""
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * resource.getpagesize()
+    limit = size + extra
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _work(location: str, conn, max_memory: int | None = None) -> None:
     """A worker's loop: receive ``(generation, job)``, answer ``("ok", Answer)`` or an error pair.
 
     The store is (re)opened read-only when the generation changes, that is after an update."""
@@ -144,6 +176,8 @@ def _work(location: str, conn) -> None:
     with contextlib.suppress(Exception):  # open now, so the first query does not pay for it
         db = ox.Store.read_only(location)
         opened = 0
+    if max_memory:
+        _cap_memory(max_memory)
     try:
         conn.send(("ready", os.getpid()))
     except OSError:
@@ -153,7 +187,7 @@ def _work(location: str, conn) -> None:
             generation, job = conn.recv()
         except (EOFError, OSError):
             return
-        for attempt in range(3):
+        for attempt in range(REOPEN_ATTEMPTS):
             try:
                 if db is None or generation != opened:
                     db = None
@@ -164,11 +198,19 @@ def _work(location: str, conn) -> None:
             except QuerySyntaxError as error:
                 reply = ("syntax", str(error))
                 break
+            except QueryOverLimit as error:
+                reply = ("over", str(error))
+                break
+            except MemoryError:
+                # the heap may be left fragmented near the cap: answer, then let the pool replace us
+                with contextlib.suppress(OSError):
+                    conn.send(("memory", ""))
+                return
             except Exception as error:  # reported to the caller as a StoreError
                 # A read-only view can lose files to the writer's compaction: reopen and try again.
                 reply = ("error", f"{type(error).__name__}: {error}")
                 db = None
-                time.sleep(0.05 * (attempt + 1))
+                time.sleep(min(0.02 * 2 ** attempt, 0.5))
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -196,11 +238,12 @@ class QueryPool:
     Call ``refresh()`` after writing to the store so the workers reopen it, ``close()`` at the end.
     """
 
-    def __init__(self, location: str | os.PathLike, *, size: int = 2) -> None:
+    def __init__(self, location: str | os.PathLike, *, size: int = 2, max_memory: int | None = MAX_MEMORY) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.location = str(location)
         self.size = size
+        self.max_memory = max_memory
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -250,10 +293,13 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()
+        # glibc reserves 64 MiB of address space per thread arena: two keep the cap about real memory
+        env = {**os.environ, "MALLOC_ARENA_MAX": "2", "RUST_BACKTRACE": "0"}
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True)
+                [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location,
+                 str(self.max_memory or 0)],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True, env=env)
         return _Worker(process, Connection(ours.detach()))
 
     def _replace(self, worker: _Worker) -> None:
@@ -289,15 +335,31 @@ class QueryPool:
                 self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit and was stopped")
             status, payload = worker.conn.recv()
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):
             self._replace(worker)
-            raise StoreError(f"a query worker failed: {error}") from error
+            raise self._death(worker) from None
+        if status == "memory":
+            self._replace(worker)
+            raise self._over_memory()
         self._idle.put(worker)
         if status == "ok":
             return payload
         if status == "syntax":
             raise QuerySyntaxError(payload)
-        raise StoreError(payload)
+        if status == "over":
+            raise QueryOverLimit(payload)
+        raise StoreError(without_paths(payload, self.location))
+
+    def _over_memory(self) -> QueryOverLimit:
+        return QueryOverLimit(f"the query used more than {(self.max_memory or 0) / MIB:,.0f} MiB, the memory "
+                              "limit of a query, and was stopped; narrow it or add a LIMIT")
+
+    def _death(self, worker: _Worker) -> StoreError:
+        """Why ``worker`` died during a query: an allocation past the cap aborts it (SIGABRT)."""
+        code = worker.process.returncode
+        if self.max_memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL):
+            return self._over_memory()
+        return StoreError(f"a query worker stopped during the query (exit status {code}); try again")
 
     def close(self) -> None:
         """Stop every worker."""
@@ -320,9 +382,22 @@ def wait_for_workers(pool: QueryPool, count: int, timeout: float = 30.0) -> bool
     return False
 
 
+_PATH = re.compile(r"(?<![\w:/.>])/(?:[\w.+-]+/)*[\w.+-]+")
+
+
+def without_paths(message: str, location: str) -> str:
+    """``message`` with the store's folder and any other absolute path left out: errors go to clients.
+
+    >>> without_paths("IO error: /srv/kg/000012.sst: No such file, see https://example.org/x", "/srv/kg")
+    'IO error: <store>/000012.sst: No such file, see https://example.org/x'
+    """
+    message = message.replace(os.path.abspath(location), "<store>").replace(location, "<store>")
+    return _PATH.sub("<path>", message)
+
+
 def _main(argv: list[str]) -> None:
-    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER``."""
-    _work(argv[1], Connection(int(argv[0])))
+    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER [MAX_MEMORY]``."""
+    _work(argv[1], Connection(int(argv[0])), int(argv[2]) if len(argv) > 2 else None)
 
 
 if __name__ == "__main__":  # run as a module: use the importable one, so pickled classes match

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from .page_noise import ENGLISH_WORDS, _clean, _frame, _looks_vietnamese, _norm,
 from .page_noise import NOISE_KINDS as NOISE_KINDS  # re-exported: these lived here before the split
 from .page_noise import PageNoise as PageNoise
 from .sentences import split_sentences
+from .xmltext import clean_text
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
            ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -115,7 +118,9 @@ def language_problem(text: str) -> str | None:
 
 # --- plain text (cleaned by the rules of page_noise) -------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff\u00ad]")
+#: Dropped from the text (C0 controls become spaces): controls, U+FFFE/U+FFFF (XML 1.0 forbids them),
+#: zero-width marks and soft hyphens.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2060\ufeff\u00ad\ufffe\uffff]")
 #: Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) other than line
 #: breaks and tabs; a regular expression counts them far quicker than asking for each character.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -168,11 +173,18 @@ def parse_text(text: str, *, source_file: str | os.PathLike | None = None, url: 
         return page.meta.get(key) or page.guesses.get(key)
 
     return Article(
-        id=content_hash(body), body=body, headline=headline,
-        url=pick("url", url), publisher=pick("publisher", publisher),  # type: ignore[arg-type]
+        id=content_hash(body), body=body, headline=_clean_meta(headline),
+        url=_clean_meta(pick("url", url)), publisher=_clean_meta(pick("publisher", publisher)),
         published=pick("published", parse_date(published)),  # type: ignore[arg-type]
-        source_file=source, dateline=page.dateline, sentences=split_sentences(body),
+        source_file=source, dateline=_clean_meta(page.dateline), sentences=split_sentences(body),
         captions=page.captions, boilerplate=page.boilerplate)
+
+
+def _clean_meta(value: object) -> str | None:
+    """Metadata as stored: a string without control characters (``xmltext.clean_text``), or None."""
+    if value is None:
+        return None
+    return clean_text(str(value)) or None
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -368,23 +380,53 @@ def source_info(path: str | os.PathLike) -> SourceInfo:
     return rows.get(path.name) or SourceInfo()
 
 
-def article_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+#: Suffixes of archives, which the reader does not open (their articles are not read).
+ARCHIVES = (".gz", ".zip", ".bz2", ".xz", ".7z", ".tar", ".tgz", ".zst")
+
+
+def _not_regular(path: Path) -> str | None:
+    """What ``path`` is when it exists but is neither a regular file nor a folder (a FIFO would block
+    the reader, ``/dev/zero`` never ends), else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
+
+
+def article_files(paths: Iterable[str | os.PathLike], skipped: list[str] | None = None) -> list[Path]:
     """The article files named by ``paths``, folders searched recursively, sorted.
 
     Hidden files and folders, ``README*`` and ``sources.csv`` are skipped; a file named
-    explicitly is always included.
+    explicitly is always included. FIFOs, devices, sockets and archives (``.gz``, ``.zip``…) in a
+    folder are skipped too, each noted in ``skipped`` (``"path: why"``) when a list is given; named
+    on their own they are an ``ArticleError``.
     """
     found: set[Path] = set()
     for given in paths:
         path = Path(given)
+        odd = _not_regular(path)
+        if odd:
+            raise ArticleError(path, f"is {odd}, not a file of articles")
         if path.is_file():
             found.add(path)
         elif path.is_dir():
             for f in path.rglob("*"):
                 parts = f.relative_to(path).parts
-                if (f.is_file() and f.suffix.lower() in FORMATS and not any(p.startswith(".") for p in parts)
-                        and not f.name.upper().startswith("README") and f.name != SOURCES_FILE):
+                if any(p.startswith(".") for p in parts) or f.name.upper().startswith("README") \
+                        or f.name == SOURCES_FILE or f.is_dir():
+                    continue
+                odd = _not_regular(f)
+                if f.is_file() and f.suffix.lower() in FORMATS:
                     found.add(f)
+                elif skipped is not None and (odd or f.name.lower().endswith(ARCHIVES)):
+                    skipped.append(f"{f}: {odd or 'an archive'}, not read (unpack archives to read them)")
         else:
             raise ArticleError(path, "no such file or folder")
     return sorted(found)
@@ -395,6 +437,8 @@ def _decode(data: bytes, source: str) -> str:
         raise ArticleError(source, "is empty" if not data else "contains only whitespace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ArticleError(source, "is UTF-16 encoded; re-save it as UTF-8")
+    if _utf16_without_bom(data[:65536]):
+        raise ArticleError(source, "is UTF-16 encoded (without a byte-order mark); re-save it as UTF-8")
     if b"\x00" in data[:65536]:
         raise ArticleError(source, "looks like a binary file, not text (it contains NUL bytes)")
     try:
@@ -404,6 +448,18 @@ def _decode(data: bytes, source: str) -> str:
         hint = " (Windows-1252 “smart quotes”?)" if 0x80 <= byte <= 0x9F else ""
         raise ArticleError(source, f"is not UTF-8: byte 0x{byte:02x} at offset {e.start} cannot be decoded"
                                    f"{hint}; re-save the file as UTF-8") from None
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """True when the NULs of ``sample`` sit at nearly all odd or nearly all even offsets: Latin text in
+    UTF-16 (little- or big-endian). A binary file has NULs scattered at both.
+
+    >>> _utf16_without_bom("ASEAN meets".encode("utf-16-le")), _utf16_without_bom(bytes(range(256)) * 4)
+    (True, False)
+    """
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    return half >= 4 and max(even, odd) >= 0.3 * half and min(even, odd) <= 0.02 * max(even, odd)
 
 
 def _record_id(record: dict) -> str:
@@ -437,7 +493,12 @@ def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Arti
     if isinstance(data, list):
         defaults = _record_defaults(defaults)
     results: list[Article | ArticleError] = []
+    problems = 0
     for n, record in enumerate(records, start=1):
+        if problems >= settings.MAX_PROBLEMS_PER_FILE:
+            results.append(ArticleError(source, f"over {problems} problems in this file: records {n} onwards "
+                                                "were not read (settings.MAX_PROBLEMS_PER_FILE)"))
+            break
         try:
             article = parse_record(record, source_file=source, defaults=defaults)
             if isinstance(data, list):
@@ -446,22 +507,33 @@ def _read_json(text: str, source: str, defaults: dict[str, object]) -> list[Arti
         except ArticleError as e:
             where = f"record {n}: " if isinstance(data, list) else ""
             results.append(ArticleError(source, where + e.reason))
+            problems += 1
     return results
 
 
 def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Article | ArticleError]:
+    """The records of a JSON Lines file; each problem names its line. Past
+    ``settings.MAX_PROBLEMS_PER_FILE`` problems the rest of the file is one summary error."""
     defaults = _record_defaults(defaults)
     results: list[Article | ArticleError] = []
-    for n, line in enumerate(text.split("\n"), start=1):
+    limit = settings.MAX_PROBLEMS_PER_FILE
+    problems = 0
+    for n, line in enumerate(io.StringIO(text, newline="\n"), start=1):  # lazily: a file may hold 1.7M lines
         if not line.strip():
             continue
+        if problems >= limit:
+            results.append(ArticleError(source, f"over {limit} problems in this file: lines {n} onwards "
+                                                "were not read (settings.MAX_PROBLEMS_PER_FILE)", line=n))
+            break
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
             results.append(ArticleError(source, f"broken JSON at column {e.colno}: {e.msg}", line=n))
+            problems += 1
             continue
         except (ValueError, RecursionError) as e:
             results.append(ArticleError(source, f"unreadable JSON ({type(e).__name__})", line=n))
+            problems += 1
             continue
         try:
             article = parse_record(record, source_file=source, defaults=defaults)
@@ -469,6 +541,7 @@ def _read_jsonl(text: str, source: str, defaults: dict[str, object]) -> list[Art
             results.append(article)
         except ArticleError as e:
             results.append(ArticleError(source, e.reason, line=n))
+            problems += 1
     return results or [ArticleError(source, "holds no JSON records")]
 
 

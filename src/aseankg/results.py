@@ -24,6 +24,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .xmltext import xml_safe_bytes
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -230,14 +232,16 @@ class QueryResult:
             graph = self.graph if self.graph is not None else Graph()
             if fmt in ("nt", "nquads"):  # sorted, so equal graphs give equal bytes
                 return "".join(sorted(ntriples_lines(graph))).encode()
-            return graph.serialize(format=fmt, encoding="utf-8")
+            data = graph.serialize(format=fmt, encoding="utf-8")
+            return xml_safe_bytes(data) if fmt == "xml" else data
         if fmt not in SELECT_FORMATS:
             raise ValueError(f"unknown result format {format!r}; use one of {sorted(SELECT_FORMATS)}")
         document = json.dumps(self._json(), ensure_ascii=False).encode()
         if fmt == "json":
             return document
         parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=SELECT_FORMATS[fmt])
+        data = parsed.serialize(format=SELECT_FORMATS[fmt])
+        return xml_safe_bytes(data) if fmt == "xml" else data
 
     def _json(self) -> dict:
         if self.kind == "ask":

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from . import settings
 from .model import Sentence
 
 #: Words that end with a full stop without ending the sentence (language data, as in a
@@ -128,4 +129,27 @@ def split_sentences(body: str) -> list[Sentence]:
         sentences.extend(_split_paragraph(body[start:brk.start()], start))
         start = brk.end()
     sentences.extend(_split_paragraph(body[start:], start))
+    if any(s.end - s.start > settings.MAX_SENTENCE_CHARS for s in sentences):
+        sentences = [piece for s in sentences for piece in _cut(s, settings.MAX_SENTENCE_CHARS)]
     return sentences
+
+
+def _cut(sentence: Sentence, limit: int) -> list[Sentence]:
+    """``sentence`` in pieces of at most ``limit`` characters, cut at the last space before the limit
+    (or at the limit, in a run without spaces): an over-long "sentence" is a list, a table or noise,
+    and the extractor's cost grows with the square of a sentence's length.
+
+    >>> [s.text for s in _cut(Sentence(10, 21, "aaa bbb ccc"), 8)]
+    ['aaa bbb', 'ccc']
+    """
+    text, pieces, start = sentence.text, [], 0
+    while len(text) - start > limit:
+        end = text.rfind(" ", start + 1, start + limit + 1)
+        end = end if end > start else start + limit
+        pieces.append(Sentence(sentence.start + start, sentence.start + end, text[start:end], sentence.part))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        pieces.append(Sentence(sentence.start + start, sentence.end, text[start:], sentence.part))
+    return pieces

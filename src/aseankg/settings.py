@@ -33,6 +33,15 @@ INFERENCE_GRAPH = ID_NS + "graph/inferred"
 
 #: Input size cap for one article file, in bytes.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+#: Longest sentence the extractor sees, in characters: longer ones are cut at spaces (extraction grows
+#: with the square of a sentence's length: 80k characters took 1.8 s, 160k 7.2 s).
+MAX_SENTENCE_CHARS = 2_000
+#: Seconds extraction and checking may take for one article before it is quarantined (builds run in the
+#: main thread: the budget is a SIGALRM timer, and does not apply elsewhere).
+ARTICLE_TIME_BUDGET = 30.0
+#: Problems reported one by one per input file (a JSON Lines file of a million empty records is one
+#: summary line past these, not a million quarantine reports).
+MAX_PROBLEMS_PER_FILE = 100
 
 
 def store_location(explicit: str | os.PathLike | None = None) -> str:

@@ -85,7 +85,12 @@ def run_on_big_stack(work, timeout: float | None = None):
     return box["value"]
 
 
-class QueryTimeout(StoreError):
+class OverLimit(StoreError):
+    """A query went past one of the server's limits (time, memory, answer bytes): the server is fine,
+    the query is too costly (HTTP 503 with the reason)."""
+
+
+class QueryTimeout(OverLimit):
     """A query ran past its time limit."""
 
 
@@ -466,22 +471,17 @@ def write_quads(quads: Iterable, out: BinaryIO, format: str = "nquads") -> int:
 
 
 def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = None) -> int:
-    """Dump ``store`` to ``path`` through a temporary file renamed into place; returns the quad count.
+    """Dump ``store`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place, a
+    device or FIFO written straight to, a symlink followed); returns the quad count.
 
     The format follows the suffix (``.trig``, else N-Quads) unless ``format`` is given.
     """
+    from .outputs import open_output
+
     path = Path(path)
     fmt = format or ("trig" if path.suffix.lower() == ".trig" else "nquads")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as out:
-            count = store.dump(out, fmt)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return count
+    with open_output(path, "wb") as out:
+        return store.dump(out, fmt)
 
 
 # -------------------------------------------------------------------------------------------- open

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from ..querying import Answer, QueryJob, QueryPool, execute, serialize
+from ..querying import MAX_ANSWER, MAX_MEMORY, Answer, QueryJob, QueryPool, execute, serialize, without_paths
 from ..safety import QueryRefused, QuerySyntaxError, QueryTooComplex, inspect_query, parse_update
 from ..sparqlscan import TooComplex, check_bounds
 from ..store import EmbeddedStore, Store, StoreError
@@ -30,12 +30,15 @@ from .protocol import Operation, ProtocolError, with_using, without_dataset
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost: seconds per query, result rows, request body bytes, query characters."""
+    """What one request may cost: seconds per query, result rows, request body bytes, query characters,
+    a query worker's memory (bytes above its idle size) and answer bytes."""
 
     time_limit: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1_000_000
     max_query_length: int = 100_000
+    max_memory: int = MAX_MEMORY
+    max_answer: int = MAX_ANSWER
 
 
 class Endpoint:
@@ -53,7 +56,8 @@ class Endpoint:
         self.limits = limits or Limits()
         self.allow_update = allow_update
         self.embedded = isinstance(store, EmbeddedStore)
-        self.pool = QueryPool(store.location, size=workers) if self.embedded and workers > 0 else None
+        self.pool = (QueryPool(store.location, size=workers, max_memory=self.limits.max_memory)
+                     if self.embedded and workers > 0 else None)
         self._write = threading.Lock()
 
     def close(self) -> None:
@@ -87,7 +91,7 @@ class Endpoint:
                        default_graphs=op.default_graphs if op.has_dataset else None,
                        named_graphs=op.named_graphs if op.has_dataset else None,
                        own_dataset=info.has_dataset, inference=inference, base_iri=base_iri,
-                       max_rows=self.limits.max_rows)
+                       max_rows=self.limits.max_rows, max_bytes=self.limits.max_answer)
         if self.pool is not None:
             return self.pool.run(job, self.limits.time_limit)
         return execute(self.store.db, job)
@@ -104,13 +108,13 @@ class Endpoint:
         with self._write:
             try:
                 self.store.db.update(text, base_iri=base_iri)
-                # Settle the files on disk before the read-only workers reopen the store.
+                # Flush so the read-only workers see the write; no optimize(): a full compaction cost
+                # over a second per update and deleted the very files the workers were reading.
                 self.store.db.flush()
-                self.store.db.optimize()
             except SyntaxError as error:
                 raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
             except OSError as error:
-                raise StoreError(f"the update failed: {error}") from error
+                raise StoreError(f"the update failed: {without_paths(str(error), self.store.location)}") from None
             finally:
                 if self.pool is not None:
                     self.pool.refresh()

@@ -22,10 +22,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from markupsafe import escape as _escape
 from rdflib import URIRef
 
 from ..exports import COLORS, GREY
+from ..xmltext import xml_safe
 from .entities import (
     AKG,
     ID,
@@ -40,6 +42,14 @@ from .entities import (
     reader,
     values,
 )
+
+
+def escape(value: object) -> Markup:
+    """Text for SVG: escaped, and without what XML 1.0 forbids (a ``\\x01`` made the whole SVG unreadable)."""
+    if isinstance(value, Markup):  # already escaped
+        return Markup(xml_safe(str(value)))
+    return _escape(xml_safe(str(value)))
+
 
 #: The order types are grouped in around an ego and in legends.
 TYPE_ORDER = ["Meeting", "Person", "Country", "Organization", "Post", "Role", "Initiative", "Document",

@@ -79,13 +79,14 @@ def read_operation(method: str, args: Mapping[str, Sequence[str]], content_type:
     """The operation in a request: ``args`` are the URL's parameters (lists of values),
     ``content_type`` the full Content-Type header, ``body`` the raw body. Raises ``ProtocolError``."""
     params = {k: list(v) for k, v in args.items()}
+    method = "GET" if method == "HEAD" else method  # HEAD answers as GET; the server drops the body
     mimetype, charset = _media_type(content_type)
     text_kind = None
     text = None
     if method == "POST":
         if mimetype == FORM:
             _check_charset(charset)
-            for name, values in parse_qs(_decode(body), keep_blank_values=True).items():
+            for name, values in url_params(_decode(body)).items():
                 params.setdefault(name, []).extend(values)
         elif mimetype in (QUERY_TYPE, UPDATE_TYPE):
             _check_charset(charset)
@@ -124,6 +125,24 @@ def read_operation(method: str, args: Mapping[str, Sequence[str]], content_type:
         raise ProtocolError(413, f"the {op.kind} is {len(op.text):,} characters long; "
                                  f"the limit is {max_length:,}")
     return op
+
+
+def url_params(query: str | bytes) -> dict[str, list[str]]:
+    """The parameters of a URL query string or form body; ``%ff`` and other escapes that are not UTF-8
+    are a ``ProtocolError`` (400), not silently U+FFFD.
+
+    >>> url_params(b"query=ASK%7B%7D")
+    {'query': ['ASK{}']}
+    >>> url_params(b"query=%ff")
+    Traceback (most recent call last):
+    ...
+    aseankg.web.protocol.ProtocolError: 400: the query string is not UTF-8 once %-decoded
+    """
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    try:
+        return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the query string is not UTF-8 once %-decoded") from None
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:

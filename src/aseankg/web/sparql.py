@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from .. import settings
 from ..results import PREFIXES
 from ..safety import QueryRefused, QuerySyntaxError
-from ..store import QueryTimeout, StoreError
+from ..store import OverLimit, StoreError
+from ..xmltext import neutralise_csv
 from .describe import service_description
 from .endpoint import Endpoint
 from .protocol import (
@@ -23,6 +24,7 @@ from .protocol import (
     choose_format,
     media_type,
     read_operation,
+    url_params,
 )
 
 bp = Blueprint("sparql", __name__)
@@ -72,7 +74,7 @@ def sparql():
     if len(body) > limits.max_body:
         return _plain(f"the request body is over the {limits.max_body:,} byte limit", 413)
     try:
-        op = read_operation(request.method, request.args.to_dict(flat=False),
+        op = read_operation(request.method, url_params(request.query_string),
                             request.headers.get("Content-Type"), body, max_length=limits.max_query_length)
     except ProtocolError as error:
         return _plain(error.message, error.status)
@@ -101,7 +103,7 @@ def _failure(error: Exception) -> Response:
         return _plain(error.message, error.status)
     if isinstance(error, QueryRefused | QuerySyntaxError):
         return _plain(str(error), 400)
-    if isinstance(error, QueryTimeout):
+    if isinstance(error, OverLimit):  # time, memory or answer bytes
         return _plain(str(error), 503)
     return _plain(str(error), 500)
 
@@ -117,12 +119,23 @@ def run_query(ep: Endpoint, op: Operation) -> Response:
     except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError) as error:
         return _failure(error)
     headers = {}
+    body = answer.body
     if answer.truncated:
         headers["X-Result-Truncated"] = f"cut at {ep.limits.max_rows} rows"
     if request.args.get("download"):
         extension = {"json": "json", "jsonld": "jsonld", "turtle": "ttl", "nt": "nt", "nquads": "nq"}
         headers["Content-Disposition"] = f'attachment; filename="results.{extension.get(fmt, fmt)}"'
-    return Response(answer.body, 200, mimetype=media_type(answer.kind, fmt), headers=headers)
+        if fmt in ("csv", "tsv"):  # a download is for spreadsheets: no cell may run as a formula
+            body = neutralise_csv(body, fmt)
+    headers["Content-Length"] = str(len(body))
+    return Response(chunks(body), 200, mimetype=media_type(answer.kind, fmt), headers=headers)
+
+
+def chunks(body: bytes, size: int = 1 << 18):
+    """``body`` in pieces: waitress then buffers about 16 MB for a client that does not read (the thread
+    waits, and the connection is dropped after waitress's channel timeout) instead of spooling it all."""
+    for start in range(0, len(body), size):
+        yield body[start:start + size]
 
 
 def run_update(ep: Endpoint, op: Operation) -> Response:
