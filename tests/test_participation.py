@@ -107,8 +107,14 @@ def test_roster_list_after_a_heading():
             "Watch: the member states of ASEAN\n\n"
             "The following are non-ASEAN members of the ARF:\n\n"
             "Julie Bishop - Australia\n\nAbul Hassan Mahmood Ali - Bangladesh\n\n"
+            "Smt. Sushma Swaraj - India\n\nRi Yong-ho - North Korea\n\n"
+            "ASEAN Secretary-General Le Luong Minh will be present at the meetings.\n\n"
             "The bloc will also discuss the Korean Peninsula.")
     got = pairs(text, "2017-07-31")
+    # a list runs on past an abbreviation split off as a sentence, and takes hyphenated names
+    assert {("sushma-swaraj", "arf-24"), ("ri-yong-ho", "arf-24")} <= got
+    # "the meetings": every meeting the last sentence naming meetings named
+    assert {("le-luong-minh", "amm-50"), ("le-luong-minh", "arf-24")} <= got
     assert {("prak-sokhonn", "amm-50"), ("prak-sokhonn", "arf-24"), ("retno-marsudi", "amm-50")} <= got
     # the second list is of the meeting its heading names
     assert ("julie-bishop", "arf-24") in got and ("julie-bishop", "amm-50") not in got
@@ -229,3 +235,10 @@ def test_arrivals_for_a_summit_are_a_roster():
     got = facts(text, "2018-01-24")
     assert {(p, rule) for p, _, _, rule, _ in got} == {
         ("nguyen-xuan-phuc", "roster"), ("hun-sen", "roster"), ("rodrigo-duterte", "roster")}
+
+
+def test_a_meeting_of_a_body_is_that_bodys_series():
+    # ASEAN Secretariat style: the spelled-out "Meeting of ... Council" and "the 32nd ASCC Council" are one meeting
+    text = ("The Thirty-Second Meeting of ASEAN Socio-Cultural Community (ASCC) Council was held on 26 September "
+            "in Vientiane. Outcome documents were endorsed at the 32nd ASCC Council.")
+    assert [m for m, _ in meetings(text, "2024-09-26")] == ["ascc-council-32"]

@@ -328,6 +328,8 @@ class Discourse:
             for key in reversed(self.recent):
                 if noun[0] in naming.fold(self.facts.meetings[key].label).split():
                     return [key]
+        if ref.number == "plural" and self.last_named:
+            return list(self.last_named)  # "the meetings": all those named last, not only the first group
         return list(self.last_group)
 
     # -- mentions of reference entities ---------------------------------------------------------------
@@ -358,8 +360,8 @@ class Discourse:
             self.roster = heading
             return
         if not people:
-            if not is_list_line(v):
-                self.roster = []  # a list runs on while its lines name people
+            if not is_list_line(v) and len(v.tokens) > 2:
+                self.roster = []  # a list runs on while its lines name people ("Smt." split off is no end)
             return
         related = [g for g in v.generic if g.number == "related"]
         claims = read_participation(scene)

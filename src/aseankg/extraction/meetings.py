@@ -443,8 +443,10 @@ def _meetings_of_organizations(text: str, offset: int, tokens: list[Token], ent_
         if not isinstance(org, Organization):
             continue
         ordinals, first = _ordinals(tokens, i, lex)
-        known = lex.gazetteer.series.get(f"{org.key}-meeting")
-        key = f"{org.key}-meeting"
+        # the body's own series: "Meeting of the ASCC Council" is an ASCC Council Meeting
+        known = lex.gazetteer.series.get(f"{org.key}-meeting") or next(
+            (e.entry for e in lex.gazetteer.lookup(org.name) if e.kind == "series"), None)
+        key = known.key if known else f"{org.key}-meeting"
         label = known.name if known else f"{org.name} Meeting"
         cls = known.meeting_class if known else "Meeting"
         for n in ordinals or [None]:

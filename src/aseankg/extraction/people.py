@@ -365,10 +365,14 @@ class PeopleFinder:
         if not country or country[-1].end != offset + m.end(2) or _country_of(country[-1]) is None:
             return []
         i = self._skip_honorifics(tokens, 0)
-        name = self._name_at(tokens, i, ent_at, text, offset) if i < len(tokens) else None
-        if name is None or tokens[name[0]].end != end or len(name[1].split()) < 2:
+        if i >= len(tokens) or tokens[i].start >= end:
             return []
-        return [PersonMention(name[1], tokens[i].start, end, country=_country_of(country[-1]))]
+        name = text[tokens[i].start - offset:end - offset]
+        # every word a capitalised name part: "Ri Yong-ho", "Kang Kyung-wha", "Alan Peter S. Cayetano"
+        if not re.fullmatch(r"(?:[A-Z][\w'’.]*(?:-[\w'’]+)*\s+){1,4}[A-Z][\w'’]*(?:-[\w'’]+)*", name) \
+                or any(k in ent_at for k, t in enumerate(tokens) if tokens[i].start <= t.start < end):
+            return []
+        return [PersonMention(name, tokens[i].start, end, country=_country_of(country[-1]))]
 
     @staticmethod
     def _dictionary_extent(name: tuple[int, str], i: int, dict_spans: dict[int, int], tokens: list[Token],
