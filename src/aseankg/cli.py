@@ -86,7 +86,7 @@ def dump(store: str | None, fmt: str, output: str) -> None:
     from .store import dump_to_path
 
     remote = str(store or "").startswith(("http://", "https://"))
-    kg = _open(store) if remote else _open(store, read_only=True)  # a dump never writes
+    kg = _open(store) if remote else _open(store, read_only=True, create=False)  # a dump never writes
     try:
         count = dump_to_path(kg, output, fmt)
     finally:
@@ -101,7 +101,9 @@ def dump(store: str | None, fmt: str, output: str) -> None:
               help="Bind a query parameter, e.g. --param country=VNM or --param place=id:place/kuala-lumpur "
                    "(repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="SELECT/ASK: table, csv, tsv, json, xml. CONSTRUCT/DESCRIBE: table (Turtle), turtle, nt, "
+                   "json (JSON-LD), xml (RDF/XML), csv/tsv (subject, predicate, object).")
 @click.option("--no-inference", is_flag=True, help="Leave out the triples the reasoner derived.")
 @click.option("--timeout", default=60.0, show_default=True, type=float,
               help="Seconds the query may run (0: no limit).")
@@ -109,7 +111,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
           timeout: float) -> None:
     """Run QUERY and print its results: a saved query's name (see `aseankg queries`), a .rq file,
     or SPARQL text. Parameters are bound as values, never pasted into the query."""
-    from .queries import QueryHeaderError, QueryParam, QueryParamError, find_query, parse_query
+    from .queries import QueryHeaderError, QueryNotFound, QueryParam, QueryParamError, resolve_query
     from .safety import QueryRefused, QuerySyntaxError
     from .store import StoreError
 
@@ -120,11 +122,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         values[name.strip()] = value
     try:
-        path = Path(query)
-        if query.endswith(".rq") and path.is_file():
-            saved = parse_query(path.read_text(encoding="utf-8"), name=path.stem, path=path)
-        else:
-            saved = find_query(query)
+        saved = resolve_query(query)
         if saved is None:  # SPARQL text: parameters are IRIs (<…> or id:…) or plain strings
             text = query
             bindings = {name: _inline_param(QueryParam, name, value) for name, value in values.items()}
@@ -133,9 +131,9 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             text = saved.text
             bindings = saved.bindings(values)
             inference = saved.inference and not no_inference
-    except (QueryHeaderError, QueryParamError) as exc:
+    except (QueryHeaderError, QueryParamError, QueryNotFound, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
     except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
@@ -145,7 +143,11 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
     if fmt == "table":
         click.echo(format_table(result))
     else:
-        click.echo(result.serialize(fmt).decode("utf-8"), nl=False)
+        try:
+            body = result.serialize(fmt)
+        except ValueError as exc:  # an RDF format for rows, say: one line on what the query gives
+            raise click.ClickException(str(exc)) from exc
+        click.echo(body.decode("utf-8"), nl=False)
 
 
 def _inline_param(param_class, name: str, value: str):
@@ -212,7 +214,7 @@ def reason(store: str | None, engine: str) -> None:
     """Compute the OWL RL closure into its own named graph."""
     from .reasoning import infer
 
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         report = infer(kg, engine=engine)
     finally:
@@ -250,7 +252,7 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
                                "bearer token")
-    kg = _open(store)
+    kg = _open(store, create=not no_build)  # only a first run that builds may make the store
     if not no_build and not kg.article_records():
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
@@ -291,7 +293,7 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
 
     if dynamic and fmt != "gexf":
         raise click.UsageError("--dynamic applies to --format gexf only")
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         graph = project(kg, projection, since=since, until=until, country=country, series=series)
     except ValueError as exc:

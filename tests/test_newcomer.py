@@ -1,0 +1,144 @@
+"""A newcomer's first hour (issue 16): wrong invocations get one clear line, never a traceback, and
+nothing a user did not ask for (an empty store at a mistyped path) is made. The CLI tests run the
+real command."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+
+from aseankg import settings
+from aseankg.ingest import build_articles
+from aseankg.reading import article_files
+from aseankg.store import EmbeddedStore, QueryTimeout, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = Path(sys.executable).parent / "aseankg"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+CONSTRUCT = (f"CONSTRUCT {{ ?c {LABEL} ?l }} WHERE {{ ?c a <https://w3id.org/aseankg/ontology#Country> ; "
+             f"{LABEL} ?l }} LIMIT 3")
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> str:
+    """The seed articles built once into a store folder, closed again so the CLI can open it."""
+    location = str(tmp_path_factory.mktemp("newcomer") / "kg")
+    store = open_store(location)
+    try:
+        build_articles(article_files([settings.ARTICLES_DIR]), store)
+    finally:
+        store.close()
+    return location
+
+
+def aseankg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command; this checkout's ``src`` first, whatever folder it runs in."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env)
+
+
+def one_line_error(done: subprocess.CompletedProcess, *wanted: str) -> None:
+    """A failed command: non-zero status, no traceback, one line on stderr holding ``wanted``."""
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for text in wanted:
+        assert text in lines[0], lines[0]
+
+
+# ------------------------------------------------------------------------------------ query formats
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+@pytest.mark.parametrize("query", ["chair-of-year", "ASK { ?s ?p ?o }"])
+def test_rdf_formats_of_rows_say_what_the_query_gives(seed_store, query, fmt):
+    done = aseankg("query", query, "--store", seed_store, "--format", fmt)
+    one_line_error(done, "json, xml, csv or tsv", "CONSTRUCT")
+
+
+def test_every_format_works_for_a_construct(seed_store):
+    for fmt in ["table", "csv", "tsv", "json", "xml", "turtle", "nt"]:
+        done = aseankg("query", CONSTRUCT, "--store", seed_store, "--format", fmt)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (fmt, done.stderr)
+        assert done.stdout.strip(), fmt
+    csv = aseankg("query", CONSTRUCT, "--store", seed_store, "--format", "csv").stdout.splitlines()
+    assert csv[0] == "subject,predicate,object" and len(csv) == 4
+    assert all(",http://www.w3.org/2000/01/rdf-schema#label," in line for line in csv[1:])
+    document = json.loads(aseankg("query", CONSTRUCT, "--store", seed_store, "--format", "json").stdout)
+    assert len(document) == 3 and all("@id" in node for node in document)  # JSON-LD
+
+
+# --------------------------------------------------------------------------------------- threads
+
+def test_a_timed_out_query_leaves_no_result_for_another_thread_to_drop():
+    """pyoxigraph's results must be freed on the thread that made them; a timed-out query's
+    exception used to carry one, through its frames, to the caller's thread, where the garbage
+    collector freed it ("PyQuerySolutions is unsendable, but is being dropped on another thread")."""
+    store = EmbeddedStore(None)
+    store.write_article("https://w3id.org/aseankg/id/article/0123456789abcdef",
+                        [(URIRef(f"https://w3id.org/aseankg/id/x/{n}"), RDFS.label, Literal(f"x{n}"))
+                         for n in range(50)])
+    caught: list = []
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = caught.append
+    try:
+        for _ in range(3):
+            with pytest.raises(QueryTimeout):
+                store.query("SELECT * WHERE { ?s ?p ?o }", timeout=0)
+        collector = threading.Thread(target=gc.collect)  # collect where a web server's thread would
+        collector.start()
+        collector.join()
+    finally:
+        sys.unraisablehook = old_hook
+        store.close()
+    assert not [str(u.exc_value) for u in caught]
+
+
+# ------------------------------------------------------------------------------------ store paths
+
+@pytest.mark.parametrize("command", [["query", "chair-of-year"], ["export", "-o", "out.gexf"],
+                                     ["dump", "-o", "out.nq"], ["reason"], ["serve", "--no-build"]])
+def test_a_mistyped_store_is_not_created(tmp_path, command):
+    typo = tmp_path / "aseankg-stroe"
+    done = aseankg(*command, "--store", str(typo), cwd=tmp_path)
+    one_line_error(done, f"no store at {typo}")
+    assert not typo.exists()
+    assert not (tmp_path / command[-1]).exists() or command[-1] in ("chair-of-year", "--no-build", "reason")
+
+
+def test_build_still_makes_a_store(tmp_path):
+    new = tmp_path / "new"
+    done = aseankg("build", str(ROOT / "data" / "articles" / "000_e8db50cd34dc12c4.txt"), "--store", str(new))
+    assert done.returncode == 0, done.stderr
+    assert "1 added" in done.stdout
+    assert aseankg("query", "ASK { ?s ?p ?o }", "--store", str(new)).stdout.strip() == "true"
+
+
+# ----------------------------------------------------------------------------------- query names
+
+def test_a_mistyped_query_name_gets_a_suggestion(seed_store):
+    done = aseankg("query", "chair-of-yeer", "--store", seed_store)
+    one_line_error(done, "no saved query named 'chair-of-yeer'", "did you mean 'chair-of-year'?")
+    assert "syntax" not in done.stderr.lower()
+
+
+def test_a_missing_query_file_is_no_such_file(seed_store, tmp_path):
+    done = aseankg("query", "missing.rq", "--store", seed_store, cwd=tmp_path)
+    one_line_error(done, "no such file: missing.rq")
+    assert "syntax" not in done.stderr.lower()
+    (tmp_path / "mine.rq").write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    assert aseankg("query", "mine.rq", "--store", seed_store, cwd=tmp_path).stdout.strip() == "true"
+
+
+def test_sparql_text_is_still_sparql(seed_store):
+    done = aseankg("query", "SELEC ?x WHERE { ?x ?p ?o }", "--store", seed_store)
+    one_line_error(done, "SPARQL syntax error")
