@@ -142,3 +142,31 @@ def test_a_missing_query_file_is_no_such_file(seed_store, tmp_path):
 def test_sparql_text_is_still_sparql(seed_store):
     done = aseankg("query", "SELEC ?x WHERE { ?x ?p ?o }", "--store", seed_store)
     one_line_error(done, "SPARQL syntax error")
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+@pytest.fixture(scope="module")
+def client(seed_store):
+    from aseankg.web import close_app, create_app
+
+    store = open_store(seed_store, read_only=True)
+    app = create_app(store, workers=0)
+    yield app.test_client()
+    close_app(app)
+    store.close()
+
+
+def test_month_only_dates_keep_their_precision_and_announced_meetings_are_marked(client):
+    """The seed articles announce the 47th ASEAN Summit for October 2025 (``2025-10``, upcoming)."""
+    marks = {m["label"]: m for row in client.get("/timeline.json").get_json()["rows"] for m in row["marks"]}
+    summit = marks["47th ASEAN Summit"]
+    assert summit["date"] == "2025-10" and summit["announced"] is True
+    assert marks["58th ASEAN Foreign Ministers' Meeting"]["announced"] is False
+    assert marks["ASEAN Foreign Ministers' Retreat"]["date"] == "2025-01"
+    for path in ("/", "/timeline"):
+        page = client.get(path).get_data(as_text=True)
+        assert '<time datetime="2025-10">2025-10</time> <a href="/id/meeting/asean-summit-47">' in page, path
+        assert "2025-10-01" not in page and "2025-01-01" not in page, path
+        assert 'class="announced"' in page, path
+    assert 'class="mark announced"' in client.get("/timeline").get_data(as_text=True)  # hollow in the SVG
