@@ -170,3 +170,46 @@ def test_month_only_dates_keep_their_precision_and_announced_meetings_are_marked
         assert "2025-10-01" not in page and "2025-01-01" not in page, path
         assert 'class="announced"' in page, path
     assert 'class="mark announced"' in client.get("/timeline").get_data(as_text=True)  # hollow in the SVG
+
+
+# ------------------------------------------------------------------------------------ build status
+
+def test_build_exit_status_tells_a_partial_build(tmp_path):
+    from aseankg.cli import EXIT_QUARANTINED
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_bytes((settings.ARTICLES_DIR / "000_e8db50cd34dc12c4.txt").read_bytes())
+    store = str(tmp_path / "kg")
+    whole = aseankg("build", str(corpus), "--store", store)
+    assert whole.returncode == 0 and "1 added" in whole.stdout, whole.stderr
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    partial = aseankg("build", str(corpus), "--store", store)
+    assert partial.returncode == EXIT_QUARANTINED == 3, partial.stderr
+    assert "1 quarantined" in partial.stdout and "empty.txt" in partial.stdout
+    assert "Traceback" not in partial.stderr
+
+
+def test_build_of_a_folder_without_articles_says_so(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.md").write_text("nothing here\n", encoding="utf-8")
+    done = aseankg("build", str(tmp_path / "notes"), "--store", str(tmp_path / "kg"))
+    one_line_error(done, "no article files in", ".txt")
+    assert not (tmp_path / "kg").exists()
+
+
+# ------------------------------------------------------------------------------------ guessing less
+
+def test_h_is_help():
+    for args in (["-h"], ["query", "-h"], ["build", "-h"]):
+        done = aseankg(*args)
+        assert done.returncode == 0 and done.stdout.startswith("Usage: aseankg"), (args, done.stderr)
+
+
+def test_sparql_text_may_use_the_query_pages_prefixes(seed_store):
+    done = aseankg("query", "SELECT ?l WHERE { ?m a akg:MinisterialMeeting ; rdfs:label ?l } ORDER BY ?l",
+                   "--store", seed_store, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "58th ASEAN Foreign Ministers' Meeting" in done.stdout.splitlines()
+    own = aseankg("query", "PREFIX akg: <urn:nothing#> ASK { ?m a akg:MinisterialMeeting }", "--store", seed_store)
+    assert own.stdout.strip() == "false"  # a prefix the query declares is its own

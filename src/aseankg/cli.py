@@ -13,6 +13,10 @@ import click
 
 from . import settings
 
+#: ``aseankg build``'s exit status when some files were quarantined (the rest went in): 1 is an error
+#: that stopped the build, 2 a wrong invocation.
+EXIT_QUARANTINED = 3
+
 STORE_HELP = "Store folder, or a SPARQL endpoint's query URL (default: $ASEANKG_STORE or ./aseankg-store)."
 
 
@@ -28,7 +32,7 @@ def _open(store: str | None, **kwargs):
 store_option = click.option("--store", envvar="ASEANKG_STORE", default=None, help=STORE_HELP)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aseankg")
 def main() -> None:
     """Build, query and serve the ASEAN knowledge graph."""
@@ -40,13 +44,19 @@ def main() -> None:
 @click.option("--quarantine", type=click.Path(), default=None,
               help="Folder for reports on articles left out (default: <store>/quarantine).")
 def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
-    """Read the articles under PATHS and add them to the store, one checked graph each."""
+    """Read the articles under PATHS and add them to the store, one checked graph each.
+
+    Exit status: 0 when every file went in (or was already there), 3 when some were quarantined
+    (the summary names them), 1 when the build stopped."""
     from .ingest import build_articles
-    from .reading import article_files
+    from .reading import FORMATS, article_files
     from .store import StoreError
 
-    kg = _open(store)
     files = article_files(paths)
+    if not files:  # before opening the store: nothing to build is not a reason to make one
+        raise click.ClickException(f"no article files in {', '.join(paths)} (looked for "
+                                   f"{', '.join(sorted(FORMATS))} files)")
+    kg = _open(store)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
     try:
@@ -67,6 +77,8 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
         raise click.ClickException(f"{exc}\nThe build stopped; the articles stored before this are whole and "
                                    "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
+    if report.quarantined:  # so scripts and cron jobs can tell a partial build from a whole one
+        sys.exit(EXIT_QUARANTINED)
 
 
 def _close_after(kg) -> None:
@@ -110,8 +122,9 @@ def dump(store: str | None, fmt: str, output: str) -> None:
 def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_inference: bool,
           timeout: float) -> None:
     """Run QUERY and print its results: a saved query's name (see `aseankg queries`), a .rq file,
-    or SPARQL text. Parameters are bound as values, never pasted into the query."""
-    from .queries import QueryHeaderError, QueryNotFound, QueryParam, QueryParamError, resolve_query
+    or SPARQL text, which may use the query page's prefixes (akg:, id:, schema:, org:, skos:, rdfs:,
+    rdf:, prov:, owl:, xsd:) undeclared. Parameters are bound as values, never pasted into the query."""
+    from .queries import QueryHeaderError, QueryNotFound, QueryParam, QueryParamError, resolve_query, with_prefixes
     from .safety import QueryRefused, QuerySyntaxError
     from .store import StoreError
 
@@ -124,7 +137,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
     try:
         saved = resolve_query(query)
         if saved is None:  # SPARQL text: parameters are IRIs (<…> or id:…) or plain strings
-            text = query
+            text = with_prefixes(query)
             bindings = {name: _inline_param(QueryParam, name, value) for name, value in values.items()}
             inference = not no_inference
         else:

@@ -302,6 +302,24 @@ def find_query(name: str, directory: str | os.PathLike = settings.QUERIES_DIR) -
 _NAME_OR_PATH = re.compile(r"[\w./\\~:+-]+\Z")
 
 
+#: The prefixes SPARQL text given to ``aseankg query`` may use without declaring them, as on the query page.
+QUERY_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with a declaration of each of ``QUERY_PREFIXES`` it uses but does not declare, on the
+    first line (so the line numbers of syntax errors still match the text as written).
+
+    >>> with_prefixes("SELECT ?x WHERE { ?x a akg:Meeting }")
+    'PREFIX akg: <https://w3id.org/aseankg/ontology#> SELECT ?x WHERE { ?x a akg:Meeting }'
+    >>> with_prefixes("PREFIX akg: <urn:x#> ASK { ?x a akg:Meeting }")
+    'PREFIX akg: <urn:x#> ASK { ?x a akg:Meeting }'
+    """
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", text)}
+    used = [p for p in QUERY_PREFIXES if p not in declared and re.search(rf"(?<![\w<\-.:]){p}:", text)]
+    return "".join(f"PREFIX {p}: <{QUERY_PREFIXES[p]}> " for p in used) + text
+
+
 def suggest_query(name: str, directory: str | os.PathLike = settings.QUERIES_DIR) -> str | None:
     """The saved query name closest to a mistyped ``name`` (without its number), or ``None``.
 
