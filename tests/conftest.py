@@ -217,3 +217,13 @@ def shapes() -> Graph:
     """``ontology/shapes.ttl``, parsed once for the session."""
     return Graph().parse(settings.SHAPES)
 
+
+
+def assert_no_server_traceback(log: Path) -> None:
+    """Fail when a server's stderr log holds a Python traceback or an ignored exception (such as
+    pyoxigraph's "... is unsendable, but is being dropped on another thread"): the pages may all
+    have answered 200 while the console shows errors."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    for marker in ("Traceback (most recent call last)", "Exception ignored in"):
+        at = text.find(marker)
+        assert at < 0, f"the server's stderr holds a traceback:\n{text[max(0, at - 200):at + 3000]}"

@@ -107,7 +107,7 @@ def test_an_unwritable_quarantine_folder(tmp_path):
     with EmbeddedStore(store) as db:
         before = {g.value: canonical(db.db.quads_for_pattern(None, None, None, g)) for g in db.db.named_graphs()}
     rerun = build(corpus, "--store", store)
-    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.returncode == 3, rerun.stderr  # EXIT_QUARANTINED: the empty file
     stored = sum(g.startswith(ARTICLE_PREFIX) for g in before)
     assert stored < 5 and f"{5 - stored} added" in rerun.stdout and "1 quarantined" in rerun.stdout
     with EmbeddedStore(store) as db:

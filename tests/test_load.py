@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import assert_no_server_traceback
 
 from aseankg.queries import saved_queries
 from aseankg.safety import bind_values
@@ -56,14 +57,16 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     port = _free_port()
     store = tmp_path_factory.mktemp("load") / "kg"
+    log = store.parent / "stderr.log"  # a file, not a pipe: a full pipe would stall the server
+    err = open(log, "wb")
     process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
                                 "--workers", "2", "--threads", str(CONCURRENCY)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
+                raise RuntimeError(f"the server exited: {log.read_text()}")
             try:
                 status, body = request(port, "GET", "/health")
                 if status == 200 and len(json.loads(body)["workers"]) == 2:
@@ -80,7 +83,8 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-        process.stderr.close()
+        err.close()
+    assert_no_server_traceback(log)
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None,

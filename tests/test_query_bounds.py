@@ -154,6 +154,7 @@ def server(tmp_path_factory):
     """``aseankg serve`` on an empty store (no build), 5 s query limit, 2 workers."""
     port = _free_port()
     store = tmp_path_factory.mktemp("live-bounds") / "kg"
+    EmbeddedStore(store).close()  # an empty store: serve --no-build makes none
     process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port), "--no-build",
                                 "--time-limit", "5", "--workers", "2"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

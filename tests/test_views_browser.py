@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import assert_no_server_traceback
 
 ASEANKG = Path(sys.executable).parent / "aseankg"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,14 +39,16 @@ def server(tmp_path_factory):
     pytest.importorskip("playwright.sync_api", reason="Playwright (PyPI) is not installed")
     port = _free_port()
     store = tmp_path_factory.mktemp("views-live") / "kg"
+    log = store.parent / "stderr.log"  # a file, not a pipe: a full pipe would stall the server
+    err = open(log, "wb")
     process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
+                raise RuntimeError(f"the server exited: {log.read_text()}")
             try:
                 with urllib.request.urlopen(base + "/health", timeout=5) as r:
                     if r.status == 200:
@@ -63,7 +66,8 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-        process.stderr.close()
+        err.close()
+    assert_no_server_traceback(log)
 
 
 def png_size(path: Path) -> tuple[int, int]:

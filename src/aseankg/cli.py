@@ -13,6 +13,10 @@ import click
 
 from . import settings
 
+#: ``aseankg build``'s exit status when some files were quarantined (the rest went in): 1 is an error
+#: that stopped the build, 2 a wrong invocation.
+EXIT_QUARANTINED = 3
+
 STORE_HELP = "Store folder, or a SPARQL endpoint's query URL (default: $ASEANKG_STORE or ./aseankg-store)."
 
 
@@ -28,7 +32,7 @@ def _open(store: str | None, **kwargs):
 store_option = click.option("--store", envvar="ASEANKG_STORE", default=None, help=STORE_HELP)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aseankg")
 def main() -> None:
     """Build, query and serve the ASEAN knowledge graph."""
@@ -40,15 +44,21 @@ def main() -> None:
 @click.option("--quarantine", type=click.Path(), default=None,
               help="Folder for reports on articles left out (default: <store>/quarantine).")
 def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
-    """Read the articles under PATHS and add them to the store, one checked graph each."""
+    """Read the articles under PATHS and add them to the store, one checked graph each.
+
+    Exit status: 0 when every file went in (or was already there), 3 when some were quarantined
+    (the summary names them), 1 when the build stopped."""
     from .ingest import build_articles
-    from .reading import ArticleError, article_files
+    from .reading import FORMATS, ArticleError, article_files
     from .store import StoreError
 
     try:
         files = article_files(paths)  # a FIFO or a device named here is refused before the store opens
     except ArticleError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not files:  # before opening the store: nothing to build is not a reason to make one
+        raise click.ClickException(f"no article files in {', '.join(paths)} (looked for "
+                                   f"{', '.join(sorted(FORMATS))} files)")
     kg = _open(store)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
@@ -70,6 +80,8 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
         raise click.ClickException(f"{exc}\nThe build stopped; the articles stored before this are whole and "
                                    "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
+    if report.quarantined:  # so scripts and cron jobs can tell a partial build from a whole one
+        sys.exit(EXIT_QUARANTINED)
 
 
 def _close_after(kg) -> None:
@@ -89,7 +101,7 @@ def dump(store: str | None, fmt: str, output: str) -> None:
     from .store import dump_to_path
 
     remote = str(store or "").startswith(("http://", "https://"))
-    kg = _open(store) if remote else _open(store, read_only=True)  # a dump never writes
+    kg = _open(store) if remote else _open(store, read_only=True, create=False)  # a dump never writes
     try:
         count = dump_to_path(kg, output, fmt)
     except OSError as exc:
@@ -106,15 +118,18 @@ def dump(store: str | None, fmt: str, output: str) -> None:
               help="Bind a query parameter, e.g. --param country=VNM or --param place=id:place/kuala-lumpur "
                    "(repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="SELECT/ASK: table, csv, tsv, json, xml. CONSTRUCT/DESCRIBE: table (Turtle), turtle, nt, "
+                   "json (JSON-LD), xml (RDF/XML), csv/tsv (subject, predicate, object).")
 @click.option("--no-inference", is_flag=True, help="Leave out the triples the reasoner derived.")
 @click.option("--timeout", default=60.0, show_default=True, type=float,
               help="Seconds the query may run (0: no limit).")
 def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_inference: bool,
           timeout: float) -> None:
     """Run QUERY and print its results: a saved query's name (see `aseankg queries`), a .rq file,
-    or SPARQL text. Parameters are bound as values, never pasted into the query."""
-    from .queries import QueryHeaderError, QueryParam, QueryParamError, find_query, parse_query
+    or SPARQL text, which may use the query page's prefixes (akg:, id:, schema:, org:, skos:, rdfs:,
+    rdf:, prov:, owl:, xsd:) undeclared. Parameters are bound as values, never pasted into the query."""
+    from .queries import QueryHeaderError, QueryNotFound, QueryParam, QueryParamError, resolve_query, with_prefixes
     from .safety import QueryRefused, QuerySyntaxError
     from .store import StoreError
 
@@ -125,22 +140,18 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--param")
         values[name.strip()] = value
     try:
-        path = Path(query)
-        if query.endswith(".rq") and path.is_file():
-            saved = parse_query(path.read_text(encoding="utf-8"), name=path.stem, path=path)
-        else:
-            saved = find_query(query)
+        saved = resolve_query(query)
         if saved is None:  # SPARQL text: parameters are IRIs (<…> or id:…) or plain strings
-            text = query
+            text = with_prefixes(query)
             bindings = {name: _inline_param(QueryParam, name, value) for name, value in values.items()}
             inference = not no_inference
         else:
             text = saved.text
             bindings = saved.bindings(values)
             inference = saved.inference and not no_inference
-    except (QueryHeaderError, QueryParamError) as exc:
+    except (QueryHeaderError, QueryParamError, QueryNotFound, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
     except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
@@ -150,7 +161,11 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
     if fmt == "table":
         click.echo(format_table(result))
     else:
-        click.echo(result.serialize(fmt).decode("utf-8"), nl=False)
+        try:
+            body = result.serialize(fmt)
+        except ValueError as exc:  # an RDF format for rows, say: one line on what the query gives
+            raise click.ClickException(str(exc)) from exc
+        click.echo(body.decode("utf-8"), nl=False)
 
 
 def _inline_param(param_class, name: str, value: str):
@@ -217,7 +232,7 @@ def reason(store: str | None, engine: str) -> None:
     """Compute the OWL RL closure into its own named graph."""
     from .reasoning import infer
 
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         report = infer(kg, engine=engine)
     finally:
@@ -258,7 +273,7 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
                                "bearer token")
-    kg = _open(store)
+    kg = _open(store, create=not no_build)  # only a first run that builds may make the store
     if not no_build and not kg.article_records():
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
@@ -300,7 +315,7 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
 
     if dynamic and fmt != "gexf":
         raise click.UsageError("--dynamic applies to --format gexf only")
-    kg = _open(store)
+    kg = _open(store, create=False)
     try:
         graph = project(kg, projection, since=since, until=until, country=country, series=series)
     except ValueError as exc:

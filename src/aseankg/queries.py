@@ -36,6 +36,7 @@ aseankg.queries.QueryParamError: ?year wants an xsd:gYear such as 2025, not '} .
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -297,6 +298,71 @@ def find_query(name: str, directory: str | os.PathLike = settings.QUERIES_DIR) -
     return None
 
 
+#: What a saved query's name or a query file's path looks like; SPARQL text always has a space or a brace.
+_NAME_OR_PATH = re.compile(r"[\w./\\~:+-]+\Z")
+
+
+#: The prefixes SPARQL text given to ``aseankg query`` may use without declaring them, as on the query page.
+QUERY_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with a declaration of each of ``QUERY_PREFIXES`` it uses but does not declare, on the
+    first line (so the line numbers of syntax errors still match the text as written).
+
+    >>> with_prefixes("SELECT ?x WHERE { ?x a akg:Meeting }")
+    'PREFIX akg: <https://w3id.org/aseankg/ontology#> SELECT ?x WHERE { ?x a akg:Meeting }'
+    >>> with_prefixes("PREFIX akg: <urn:x#> ASK { ?x a akg:Meeting }")
+    'PREFIX akg: <urn:x#> ASK { ?x a akg:Meeting }'
+    """
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", text)}
+    used = [p for p in QUERY_PREFIXES if p not in declared and re.search(rf"(?<![\w<\-.:]){p}:", text)]
+    return "".join(f"PREFIX {p}: <{QUERY_PREFIXES[p]}> " for p in used) + text
+
+
+def suggest_query(name: str, directory: str | os.PathLike = settings.QUERIES_DIR) -> str | None:
+    """The saved query name closest to a mistyped ``name`` (without its number), or ``None``.
+
+    >>> suggest_query("chair-of-yeer")
+    'chair-of-year'
+    """
+    names = {q.name.partition("-")[2] or q.name: q.name for q in saved_queries(directory)}
+    key = name.strip().removesuffix(".rq")
+    close = difflib.get_close_matches(key, list(names) + list(names.values()), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return close[0] if close[0] in names else close[0].partition("-")[2] or close[0]
+
+
+def resolve_query(text: str, directory: str | os.PathLike = settings.QUERIES_DIR) -> SavedQuery | None:
+    """What the ``aseankg query`` argument names: a saved query (``find_query``), a ``.rq`` file, or
+    ``None`` for SPARQL text. A name or ``.rq`` path that matches nothing raises ``QueryNotFound``
+    with a one-line message, rather than being run as (broken) SPARQL.
+
+    >>> resolve_query("chair-of-yeer")
+    Traceback (most recent call last):
+    ...
+    aseankg.queries.QueryNotFound: no saved query named 'chair-of-yeer'; did you mean 'chair-of-year'? ...
+    >>> resolve_query("ASK { ?s ?p ?o }") is None
+    True
+    """
+    stripped = text.strip()
+    is_path = stripped.endswith(".rq") or ("/" in stripped and _NAME_OR_PATH.match(stripped))
+    if is_path and Path(stripped).is_file():
+        return parse_query(Path(stripped).read_text(encoding="utf-8"), name=Path(stripped).stem,
+                           path=Path(stripped))
+    if not is_path and not _NAME_OR_PATH.match(stripped):
+        return None
+    found = find_query(stripped, directory) if _NAME_OR_PATH.match(stripped) else None
+    if found is None and is_path:
+        raise QueryNotFound(f"no such file: {stripped}")
+    if found is None:
+        guess = suggest_query(stripped, directory)
+        hint = f"; did you mean {guess!r}?" if guess else ""
+        raise QueryNotFound(f"no saved query named {stripped!r}{hint} (`aseankg queries` lists them)")
+    return found
+
+
 def load_query(name_or_path: str | os.PathLike,
                directory: str | os.PathLike = settings.QUERIES_DIR) -> SavedQuery:
     """A saved query by name (see ``find_query``) or a ``.rq`` file by path.
@@ -306,16 +372,14 @@ def load_query(name_or_path: str | os.PathLike,
     >>> load_query("no-such-query")
     Traceback (most recent call last):
     ...
-    aseankg.queries.QueryNotFound: no saved query or .rq file 'no-such-query'; saved queries: ...
+    aseankg.queries.QueryNotFound: no saved query named 'no-such-query' (`aseankg queries` lists them)
     """
     path = Path(name_or_path)
     if path.suffix == ".rq" and path.is_file():
         return parse_query(path.read_text(encoding="utf-8"), name=path.stem, path=path)
-    found = find_query(str(name_or_path), directory)
+    found = resolve_query(str(name_or_path), directory)
     if found is None:
-        names = [q.name for q in saved_queries(directory)]
-        shown = ", ".join(names) or "none"
-        raise QueryNotFound(f"no saved query or .rq file {str(name_or_path)!r}; saved queries: {shown}")
+        raise QueryNotFound(f"no saved query named {str(name_or_path)!r} (`aseankg queries` lists them)")
     return found
 
 

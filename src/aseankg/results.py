@@ -169,7 +169,7 @@ SELECT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForm
                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
                  "jsonld": "json-ld", "json-ld": "json-ld", "xml": "xml", "rdfxml": "xml",
-                 "nquads": "nquads", "n-quads": "nquads"}
+                 "nquads": "nquads", "n-quads": "nquads", "json": "json-ld"}
 
 
 @dataclass
@@ -219,13 +219,21 @@ class QueryResult:
         """The result in a standard format.
 
         SELECT and ASK: ``json``, ``xml``, ``csv``, ``tsv`` (the SPARQL 1.1 result formats).
-        Graphs: ``turtle``, ``nt``, ``jsonld``, ``xml`` (RDF/XML), ``nquads``.
+        Graphs: ``turtle``, ``nt``, ``jsonld`` (also ``json``), ``xml`` (RDF/XML), ``nquads``, and
+        ``csv``/``tsv`` as a table of ``subject``, ``predicate``, ``object`` rows.
+        An RDF format asked of a SELECT or ASK result raises ``ValueError`` saying what it can give.
 
         >>> print(QueryResult("ask", boolean=True).serialize("json").decode())
         {"head": {}, "boolean": true}
+        >>> QueryResult("ask", boolean=True).serialize("turtle")
+        Traceback (most recent call last):
+        ...
+        ValueError: an ASK query gives true or false, as json, xml, csv or tsv; turtle and nt are for ...
         """
         fmt = format.lower()
         if self.kind == "graph":
+            if fmt in ("csv", "tsv"):  # a graph as a table: one row per triple
+                return self.triple_rows().serialize(fmt)
             if fmt not in GRAPH_FORMATS:
                 raise ValueError(f"unknown graph format {format!r}; use one of {sorted(set(GRAPH_FORMATS))}")
             fmt = GRAPH_FORMATS[fmt]
@@ -235,13 +243,21 @@ class QueryResult:
             data = graph.serialize(format=fmt, encoding="utf-8")
             return xml_safe_bytes(data) if fmt == "xml" else data
         if fmt not in SELECT_FORMATS:
-            raise ValueError(f"unknown result format {format!r}; use one of {sorted(SELECT_FORMATS)}")
+            what = "rows" if self.kind == "select" else "true or false"
+            rdf = "; turtle and nt are for CONSTRUCT and DESCRIBE" if fmt in GRAPH_FORMATS else ""
+            raise ValueError(f"{'a SELECT' if self.kind == 'select' else 'an ASK'} query gives {what}, "
+                             f"as json, xml, csv or tsv{rdf}")
         document = json.dumps(self._json(), ensure_ascii=False).encode()
         if fmt == "json":
             return document
         parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
         data = parsed.serialize(format=SELECT_FORMATS[fmt])
         return xml_safe_bytes(data) if fmt == "xml" else data
+
+    def triple_rows(self) -> QueryResult:
+        """A graph result as a SELECT result of ``subject``, ``predicate``, ``object`` rows, sorted."""
+        return QueryResult("select", ["subject", "predicate", "object"], sorted(self.graph or ()),
+                           truncated=self.truncated)
 
     def _json(self) -> dict:
         if self.kind == "ask":

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ def run_on_big_stack(work, timeout: float | None = None):
         try:
             box["value"] = work()
         except BaseException as error:  # handed to the caller's thread
+            _clear_frames(error)
             box["error"] = error
 
     with _STACK_LOCK:  # the stack size is process-wide: set it for this thread only
@@ -81,8 +83,26 @@ def run_on_big_stack(work, timeout: float | None = None):
     if thread.is_alive():
         raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit")
     if "error" in box:
-        raise box["error"]
+        raise box.pop("error")
     return box["value"]
+
+
+def _clear_frames(error: BaseException) -> None:
+    """Drop the locals of the frames an exception (and those it chains) went through.
+
+    Those frames may hold a pyoxigraph result (a query cut off by its time limit): pyoxigraph's
+    objects must be freed on the thread that made them, and an exception handed to another thread
+    would otherwise free them there, later, from the garbage collector ("... is unsendable, but is
+    being dropped on another thread"). The traceback keeps its file and line numbers.
+    """
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        exc = stack.pop()
+        if exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            traceback.clear_frames(exc.__traceback__)
+            stack += [exc.__cause__, exc.__context__]
 
 
 class OverLimit(StoreError):
@@ -240,13 +260,14 @@ FLUSH_EVERY = 500
 
 
 class EmbeddedStore:
-    """A pyoxigraph store persisted in a folder (created if missing), or in memory if ``path`` is None.
+    """A pyoxigraph store persisted in a folder (created if missing, unless ``create=False``: then
+    ``StoreError``), or in memory if ``path`` is None.
 
     Each article write is one transaction: a crash leaves the store as it was before that article.
     One process at a time may open a folder for writing; ``read_only=True`` opens it for reading.
     """
 
-    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False, create: bool = True) -> None:
         self.location = ":memory:" if path is None else str(path)
         self.read_only = read_only
         self._writes = 0
@@ -254,6 +275,8 @@ class EmbeddedStore:
             self._db = ox.Store()
             return
         folder = Path(path)
+        if not create and not is_store_folder(folder):  # a mistyped path must not become an empty store
+            raise StoreError(f"no store at {folder} (`aseankg build ARTICLES --store {folder}` makes one)")
         try:
             if read_only:
                 self._db: ox.Store | None = ox.Store.read_only(str(folder))
@@ -486,11 +509,18 @@ def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = Non
 
 # -------------------------------------------------------------------------------------------- open
 
+def is_store_folder(folder: str | os.PathLike) -> bool:
+    """True if ``folder`` holds an on-disk store (Oxigraph's RocksDB files start with ``CURRENT``)."""
+    return (Path(folder) / "CURRENT").is_file()
+
+
 def open_store(location: str | os.PathLike | None = None, *, update_url: str | None = None,
-               gsp_url: str | None = None, read_only: bool = False) -> Store:
+               gsp_url: str | None = None, read_only: bool = False, create: bool = True) -> Store:
     """The store at ``location``: ``None`` means ``settings.store_location()``; an ``http(s)://``
     URL is a remote SPARQL store's query endpoint (``remote.RemoteStore``, with optional explicit
-    update and Graph Store endpoints); anything else is a folder for an ``EmbeddedStore``."""
+    update and Graph Store endpoints); anything else is a folder for an ``EmbeddedStore``.
+    ``create=False`` raises ``StoreError`` ("no store at ...") where a folder holds no store yet,
+    instead of making an empty one."""
     where = settings.store_location(location)
     if where.startswith(("http://", "https://")):
         from .remote import RemoteStore
@@ -498,5 +528,5 @@ def open_store(location: str | os.PathLike | None = None, *, update_url: str | N
         return RemoteStore(where, update_url=update_url, gsp_url=gsp_url)
     if update_url or gsp_url:
         raise ValueError("update_url and gsp_url apply to a remote store (an http(s):// location)")
-    return EmbeddedStore(where, read_only=read_only)
+    return EmbeddedStore(where, read_only=read_only, create=create)
 

@@ -273,17 +273,39 @@ def parse_date(value) -> date | None:
         return None
 
 
+def held_date(values) -> tuple[date, str] | None:
+    """The earliest of some start dates, as (its first day, its text at the precision the graph holds
+    it): ``2025-10`` stays a month; a value that refines another (``2025-10-26`` in ``2025-10``)
+    replaces it. ``None`` if no value is readable.
+
+    >>> held_date(["2025-10"]), held_date(["2025-10", "2025-10-26"])
+    ((datetime.date(2025, 10, 1), '2025-10'), (datetime.date(2025, 10, 26), '2025-10-26'))
+    """
+    texts = {m.group(0) for v in values if (m := _DATE.match(str(v or ""))) and parse_date(m.group(0))}
+    finest = [t for t in texts if not any(o != t and o.startswith(t + "-") for o in texts)]
+    return min(((parse_date(t), t) for t in finest), default=None)
+
+
 @dataclass(frozen=True)
 class Mark:
-    """A dated thing on a time axis: a meeting, or an article reporting a post."""
+    """A dated thing on a time axis: a meeting, or an article reporting a post. ``shown`` is the date
+    as the graph holds it (``2025-10`` for a month); ``announced`` marks a meeting that articles only
+    announced (reported upcoming, never held)."""
 
     iri: str
     label: str
     when: date
+    shown: str = ""
+    announced: bool = False
 
     @property
     def href(self) -> str | None:
         return page_href(self.iri)
+
+    @property
+    def date_text(self) -> str:
+        """The date to print: as held, never a month's or a year's first day made up."""
+        return self.shown or self.when.isoformat()
 
 
 @dataclass
@@ -315,8 +337,8 @@ class Timeline:
     def to_json(self) -> dict:
         return {"filters": self.filters,
                 "rows": [{"iri": r.iri, "label": r.label,
-                          "marks": [{"iri": m.iri, "label": m.label, "date": m.when.isoformat(), "href": m.href}
-                                    for m in r.marks]} for r in self.rows],
+                          "marks": [{"iri": m.iri, "label": m.label, "date": m.date_text, "href": m.href,
+                                     "announced": m.announced} for m in r.marks]} for r in self.rows],
                 "undated": [{"iri": m.iri, "label": m.label} for m in self.undated]}
 
 
@@ -338,18 +360,26 @@ def _country_iri(country: str | None) -> str | None:
     return country if country.startswith("http") else ID + "country/" + country.upper()
 
 
+def announced_meetings(read: Reader) -> set[str]:
+    """Meetings some article announced (``akg:reportedStatus akg:Upcoming``) and none reports held."""
+    rows = read.rows("""SELECT DISTINCT ?m WHERE { ?m akg:reportedStatus akg:Upcoming
+                        FILTER NOT EXISTS { ?m akg:reportedStatus akg:Held } }""")
+    return {str(m) for m, in rows}
+
+
 def meeting_timeline(store, *, country: str | None = None, year: int | None = None,
                      timeout: float = 10.0) -> Timeline:
     """Meetings by series, each at its (earliest reported) start date; ``country`` (ISO3 or IRI) keeps
     meetings hosted in it or held at a place in it, ``year`` those starting that year."""
     read = Reader(store, timeout=timeout, max_rows=50_000)
+    announced = announced_meetings(read)
     meetings: dict[str, dict] = {}
     for m, label, start, series, series_label, host, place_country in read.rows(MEETINGS_QUERY):
         info = meetings.setdefault(str(m), {"labels": set(), "starts": set(), "series": {}, "countries": set()})
         if label is not None:
             info["labels"].add(str(label))
-        if start is not None and (when := parse_date(start)):
-            info["starts"].add(when)
+        if start is not None:
+            info["starts"].add(str(start))
         if series is not None:
             info["series"].setdefault(str(series), str(series_label) if series_label is not None else "")
             if series_label is not None and not info["series"][str(series)]:
@@ -362,18 +392,18 @@ def meeting_timeline(store, *, country: str | None = None, year: int | None = No
         if wanted and wanted not in info["countries"]:
             continue
         label = min(info["labels"], key=lambda t: (len(t), t)) if info["labels"] else local_name(iri)
-        start = min(info["starts"]) if info["starts"] else None
-        if year is not None and (start is None or start.year != year):
+        held = held_date(info["starts"])
+        if year is not None and (held is None or held[0].year != year):
             continue
-        if start is None:
-            undated.append(Mark(iri, label, date.min))
+        if held is None:
+            undated.append(Mark(iri, label, date.min, announced=iri in announced))
             continue
         series_iri, series_label = min(info["series"].items()) if info["series"] else (None, "")
         row = rows.get(series_iri)
         if row is None:
             row = rows[series_iri] = Row(series_iri, series_label or (local_name(series_iri) if series_iri
                                                                       else "Meetings in no series"))
-        row.marks.append(Mark(iri, label, start))
+        row.marks.append(Mark(iri, label, held[0], held[1], iri in announced))
     ordered = sorted(rows.values(), key=lambda r: (r.iri is None, r.label.lower()))
     for row in ordered:
         row.marks.sort(key=lambda m: (m.when, m.label))
@@ -393,16 +423,16 @@ def person_timeline(store, iri: str, *, timeout: float = 10.0) -> Timeline:
     labels, _ = labels_and_kinds(read, {str(m) for m, _ in meetings} | {str(p) for p, _ in posts})
     undated: list[Mark] = []
     meeting_row = Row(None, "Meetings")
-    starts: dict[str, set[date]] = defaultdict(set)
+    starts: dict[str, set[str]] = defaultdict(set)
     for m, start in meetings:
-        when = parse_date(start)
-        starts[str(m)].add(when) if when else starts.setdefault(str(m), set())
-    for m, dates in sorted(starts.items()):
+        starts[str(m)].update([str(start)] if start is not None else [])
+    announced = announced_meetings(read)
+    for m, texts in sorted(starts.items()):
         label = labels.get(m) or local_name(m)
-        if dates:
-            meeting_row.marks.append(Mark(m, label, min(dates)))
+        if (held := held_date(texts)) is not None:
+            meeting_row.marks.append(Mark(m, label, held[0], held[1], m in announced))
         else:
-            undated.append(Mark(m, label, date.min))
+            undated.append(Mark(m, label, date.min, announced=m in announced))
     meeting_row.marks.sort(key=lambda mark: (mark.when, mark.label))
     post_rows: dict[str, Row] = {}
     for post, when in posts:
@@ -480,9 +510,13 @@ def render_timeline_svg(timeline: Timeline, *, width: int = 960, gutter: int = 2
             caption = ""
             if not row.span and room > 60:
                 caption = _text(x + 9, y + 4, _short(mark.label, int(room // 6)), anchor="start", size=10)
-            parts.append(f'<a href="{escape(mark.href or "#")}" class="mark">'
-                         f'<title>{escape(mark.label)} · {mark.when.isoformat()}</title>'
-                         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{fill}" stroke="#fff"/>{caption}</a>')
+            # an announced meeting is hollow: it may not have taken place
+            dot = (f'fill="#fff" stroke="{fill}" stroke-width="2"' if mark.announced
+                   else f'fill="{fill}" stroke="#fff"')
+            status = " · announced" if mark.announced else ""
+            parts.append(f'<a href="{escape(mark.href or "#")}" class="mark{" announced" if mark.announced else ""}">'
+                         f'<title>{escape(mark.label)} · {mark.date_text}{status}</title>'
+                         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" {dot}/>{caption}</a>')
         parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))
