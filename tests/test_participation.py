@@ -242,3 +242,13 @@ def test_a_meeting_of_a_body_is_that_bodys_series():
     text = ("The Thirty-Second Meeting of ASEAN Socio-Cultural Community (ASCC) Council was held on 26 September "
             "in Vientiane. Outcome documents were endorsed at the 32nd ASCC Council.")
     assert [m for m, _ in meetings(text, "2024-09-26")] == ["ascc-council-32"]
+
+
+def test_a_list_of_meetings_each_with_its_day_is_one_list():
+    # CNN Philippines style: "in the X on Saturday, and in the Y on Monday" ... "the meetings"
+    text = ("Ministers will discuss the sea in the 50th ASEAN Foreign Ministers' Meeting on Saturday, and in the "
+            "24th ASEAN Regional Forum on Monday. Secretary-General Le Luong Minh will be present at the meetings.")
+    got = facts(text, "2017-07-31")
+    assert {(m, up) for p, m, _, _, up in got if p == "le-luong-minh"} == {("amm-50", True), ("arf-24", True)}
+    dates = {m.iri.rsplit("/", 1)[1]: m.start for m in extract(parse_text(f"Date: 2017-07-31\n\nH\n\n{text}")).meetings}
+    assert dates == {"amm-50": "2017-08-05", "arf-24": "2017-08-07"}  # each keeps its own day

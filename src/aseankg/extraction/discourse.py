@@ -328,8 +328,6 @@ class Discourse:
             for key in reversed(self.recent):
                 if noun[0] in naming.fold(self.facts.meetings[key].label).split():
                     return [key]
-        if ref.number == "plural" and self.last_named:
-            return list(self.last_named)  # "the meetings": all those named last, not only the first group
         return list(self.last_group)
 
     # -- mentions of reference entities ---------------------------------------------------------------

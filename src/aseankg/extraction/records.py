@@ -104,6 +104,10 @@ def _between(text: str, offset: int, a_end: int, b_start: int) -> str:
 #: events; the B, the C", where the second part names the other events.
 _LIST_GAP = re.compile(r"[\s,;]*(?:(?:and|as well as|&)\s+)?"
                        r"(?:other\s+(?:sideline\s+|side\s+|related\s+)?(?:events|meetings)\s*[;:]\s*)?(?:the\s+)?")
+#: "in the AMM on Saturday, and in the ARF on Monday": each item of the list has its own day
+_ITEM_DAY = re.compile(r"^\s*(?:on|from)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                       r"\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})\b(?=\s*,?\s*(?:and|as well as)\s)")
+_PREPOSITION = re.compile(r"((?:and|as well as)\s+)(?:in|at)\s+")
 
 
 def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
@@ -112,6 +116,7 @@ def meeting_groups(view: SentenceView) -> list[list[MeetingMention]]:
     for mm in view.meetings:
         if groups:
             gap = _between(view.text, view.offset, groups[-1][-1].end, mm.start)
+            gap = _PREPOSITION.sub(r"\1", _ITEM_DAY.sub("", gap)) if _ITEM_DAY.match(gap) else gap
             if mm.start <= groups[-1][-1].end or re.fullmatch(_LIST_GAP, re.sub(r"\([^)]*\)", "", gap)):
                 groups[-1].append(mm)
                 continue

@@ -53,12 +53,29 @@ class TimePlace:
             return
         specific = [d for d in v.dates if len(d.start or "") == 10 or d.day]
         dates = specific or v.dates[:1]
+        if len(dates) > 1 and self._own_days(v, dates):
+            return
         targets = [self._target_groups(v, groups, referred, d.start_char) for d in dates]
         for d, keys in zip(dates, targets, strict=True):
             if len(dates) > 1 and not self._nearest_date(v, keys, d, dates, groups):
                 continue
             for key in keys:
                 _set_date(self.reading.facts.meetings[key], d.start, d.end, narrow=len(keys) == 1)
+
+    def _own_days(self, v: SentenceView, dates: list) -> bool:
+        """"in the AMM on Saturday, and in the ARF on Monday": when every meeting named is followed by
+        a day of its own before the next one, each takes that day."""
+        mentions = v.meetings
+        own = []
+        for n, mm in enumerate(mentions):
+            limit = mentions[n + 1].start if n + 1 < len(mentions) else v.offset + len(v.text)
+            day = next((d for d in dates if mm.end <= d.start_char < limit), None)
+            if day is None:
+                return False
+            own.append((mm, day))
+        for mm, d in own:
+            _set_date(self.reading.facts.meetings[self.reading.meeting_key(mm)], d.start, d.end, narrow=True)
+        return True
 
     def _nearest_date(self, v: SentenceView, keys: list[tuple], d, dates: list, groups: list[list[tuple]]) -> bool:
         """Whether ``d`` is, of the sentence's dates, the one nearest the meetings ``keys``."""
