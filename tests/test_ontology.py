@@ -55,7 +55,7 @@ SIGNATURES = {
     AKG.discussed: (AKG.Meeting, {AKG.Initiative, AKG.Document}),
     AKG.preparesFor: (AKG.Meeting, AKG.Meeting),
     SCHEMA.superEvent: (AKG.Meeting, AKG.Meeting),
-    AKG.inCountry: (AKG.Place, AKG.Country),
+    AKG.inCountry: ({AKG.Place, AKG.Organization}, AKG.Country),
     ORG.holds: (AKG.Person, ORG.Post),
     ORG.postIn: (ORG.Post, COUNTRY_ORG),
     ORG.role: (ORG.Post, ORG.Role),

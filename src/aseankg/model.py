@@ -149,6 +149,17 @@ class Partnership:
 
 
 @dataclass
+class Body:
+    """A national body named in full (a ministry, department, office, agency) and its country."""
+
+    iri: str
+    label: str
+    country: str  # Country IRI
+    aliases: set[str] = field(default_factory=set)  # its acronym and the names as written
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
 class Work:
     """A named initiative or document (declaration, agreement, plan, vision, fund, ...)."""
 
@@ -190,6 +201,7 @@ class Extraction:
     chairmanships: list[Chairmanship] = field(default_factory=list)
     partnerships: list[Partnership] = field(default_factory=list)
     works: list[Work] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
     outcomes: list[MeetingOutcome] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     #: series composed in this article ("ASEAN-New Zealand Foreign Ministers' Meeting"): IRI -> (label, class)

@@ -283,6 +283,15 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
         node = _ref(w.iri)
         add((node, RDF.type, AKG[w.kind]))
         add((node, RDFS.label, Literal(w.label, lang="en")))
+    for b in ex.bodies:
+        node = _ref(b.iri)
+        add((node, RDF.type, AKG.Organization))
+        add((node, RDFS.label, Literal(b.label, lang="en")))
+        for alias in sorted(b.aliases):
+            add((node, SKOS.altLabel, Literal(alias, lang="en")))
+        add((node, AKG.inCountry, _ref(b.country)))
+        for ev in b.evidence[:1]:
+            evidence(node, ev)
     for o in ex.outcomes:
         add((_ref(o.meeting), AKG[o.relation], _ref(o.work)))
     for m in ex.mentions:

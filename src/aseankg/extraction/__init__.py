@@ -125,6 +125,8 @@ def _to_model(article: Article, facts: Facts, lex: Lexicon) -> Extraction:
         iri = naming.work_iri(w.kind, w.label)
         work_iris[key] = iri
         ex.works.append(model.Work(iri, w.label, w.kind, evs))
+    for key, (b, evs, names) in facts.bodies.items():
+        ex.bodies.append(model.Body(naming.org_iri(key), f"{b.name} ({b.country.name})", b.country.iri, names, evs))
     kinds = {key: w.kind for key, (w, _) in facts.works.items()}
     for meeting, relation, work, ev in facts.outcomes:
         if relation == "adopted" and kinds.get(work) != "Document":

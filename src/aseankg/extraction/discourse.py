@@ -16,12 +16,14 @@ from .. import naming
 from ..gazetteer import Country
 from ..model import Article, Evidence, Sentence
 from ..sentences import split_sentences
+from .bodies import body_key, find_bodies
 from .datelines import find_dateline, reference_date
 from .dates import dominant_year, find_dates, infer_reference_date
 from .lexicon import Lexicon, tokenize
 from .meetings import MeetingMention, find_meetings
 from .participation import Scene, is_list_line, read_participation, related_meetings, roster_heading
 from .people import PeopleFinder, PersonMention, RoleRef, RoleReference
+from .places import dateline_place
 from .records import Facts, MeetingRecord, PersonRecord, Reading, SentenceView, meeting_groups, word_gap
 from .relations import Relations
 from .timeplace import TimePlace
@@ -48,6 +50,9 @@ class Discourse:
         self.article, self.lex, self.facts = article, lex, self.reading.facts
         self.published, self.dateline = published, dateline
         self.relations = Relations(self.reading)
+        # a national body named without its country is the dateline's ("MANILA - ... the DFA said")
+        place = dateline_place(dateline.place, lex) if dateline else None
+        self.home = lex.gazetteer.countries.get(place.country) if place else None
         self.timeplace = TimePlace(self.reading)
         self.last_day: date | None = None  # the last day named: "the next day" counts from it
         # failing that, the year the article speaks of as its present ("during 2017", "in 2017")
@@ -81,7 +86,10 @@ class Discourse:
         in_meetings = frozenset(i for mm in meetings for i in range(mm.first, mm.last + 1))
         blocked = {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
         works = find_works(text, offset, tokens, entities, blocked, self.lex, in_meetings)
-        return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works, future)
+        names = {i for i, t in enumerate(tokens) for p in persons if p.start <= t.start < p.end}
+        bodies = find_bodies(text, offset, tokens, entities, names | in_meetings, self.home)
+        return SentenceView(sentence, tokens, entities, meetings, generic, persons, role_refs, dates, works,
+                            bodies=bodies, future=future)
 
     def _dated_story(self, sentence: Sentence, dates: list) -> list:
         """The sentence's dates less a dateline's ("PUTRAJAYA, Feb. 28 — ..." says when the story
@@ -340,6 +348,12 @@ class Discourse:
             if entry is None:
                 continue
             self.facts.mentions.append((entry.kind, entry.entry, m.text, v.evidence(m.start, m.end)))
+        for b in v.bodies:
+            ev = v.evidence(b.start, b.end)
+            key = body_key(b)
+            _, evs, names = self.facts.bodies.setdefault(key, (b, [], set()))
+            evs.append(ev)
+            names.update(x for x in (b.name, b.acronym) if x)
         for w in v.works:
             ev = v.evidence(w.start, w.end)
             key = naming.fold(w.label)

@@ -9,6 +9,7 @@ from datetime import date
 
 from ..gazetteer import Country, Place
 from ..model import Article, Evidence, Sentence
+from .bodies import BodyMention
 from .datelines import Dateline
 from .dates import DateSpan
 from .lexicon import Lexicon, Match, Token
@@ -30,6 +31,7 @@ class SentenceView:
     role_refs: list[RoleReference]
     dates: list[DateSpan]
     works: list[WorkMention] = field(default_factory=list)
+    bodies: list[BodyMention] = field(default_factory=list)
     future: bool | None = None
 
     @property
@@ -92,6 +94,8 @@ class Facts:
     chairmanships: list[dict] = field(default_factory=list)
     partnerships: dict[str, dict] = field(default_factory=dict)  # partner key -> fields
     works: dict[str, tuple[WorkMention, list[Evidence]]] = field(default_factory=dict)
+    # national bodies: key -> (first mention, evidence, names and acronyms as written)
+    bodies: dict[str, tuple[BodyMention, list[Evidence], set[str]]] = field(default_factory=dict)
     outcomes: list[tuple] = field(default_factory=list)  # (meeting key, relation, work label, Evidence)
     mentions: list[tuple] = field(default_factory=list)  # (kind, target, text, Evidence)
 
