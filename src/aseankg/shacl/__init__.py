@@ -13,8 +13,9 @@ is indexed once and only the new part is indexed per validation. Results carry t
 pyshacl's report.
 
 The engine is split by responsibility, dependencies pointing one way: :mod:`.data` (results, the
-indexed data graph, property paths) <- :mod:`.components` (the constraint components and value
-tests) <- :mod:`.compiler` (the shapes compiler, the validation run, :class:`Shapes`).
+indexed data graph, property paths) <- :mod:`.run` (a compiled shape, the state of a validation
+run) <- :mod:`.components` (the constraint components and value tests) <- :mod:`.compiler` (the
+shapes compiler, :class:`Shapes`).
 
 >>> from rdflib import Graph
 >>> shapes = compile_shapes(Graph().parse(format="turtle", data='''
