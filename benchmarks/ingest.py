@@ -31,7 +31,7 @@ def build_once(corpus: str, store_dir: str, chunk: int) -> dict:
     from aseankg.ingest import ensure_reference_data
     from aseankg.rdf import article_graph
     from aseankg.reading import ArticleError, article_files, read_file
-    from aseankg.store import open_store
+    from aseankg.stores import open_store
     from aseankg.validation import load_validator
 
     clock = time.perf_counter

@@ -8,7 +8,7 @@ source key (:func:`source_keys`: the same file path from the folder the build wa
 a JSON list or JSON Lines file the same record id); anything else is another article, kept.
 
 >>> import tempfile
->>> from aseankg.store import open_store
+>>> from aseankg.stores import open_store
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     store = open_store(tmp + "/store")
 ...     first = build_articles([settings.ARTICLES_DIR], store)
