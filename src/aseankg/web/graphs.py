@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from rdflib import URIRef
 
 from ..exports import COLORS, GREY
-from .entities import (
+from .pages import (
     AKG,
     ID,
     NARY_TYPES,
