@@ -28,8 +28,8 @@ shapes compiler, :class:`Shapes`).
 """
 
 from .compiler import PARAMETERS, Shapes, compile_shapes
-from .data import DataGraph, Result, TripleIndex, UnsupportedShapeError
+from .data import DataGraph, IndexStore, Result, TripleIndex, UnsupportedShapeError
 from .data import path_values as path_values
 
-__all__ = ["PARAMETERS", "DataGraph", "Result", "Shapes", "TripleIndex", "UnsupportedShapeError",
+__all__ = ["PARAMETERS", "DataGraph", "IndexStore", "Result", "Shapes", "TripleIndex", "UnsupportedShapeError",
            "compile_shapes"]
