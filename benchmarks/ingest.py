@@ -7,7 +7,6 @@ figures are single-core and the child's peak resident size is the build's own.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import tempfile
@@ -27,56 +26,52 @@ def build_once(corpus: str, store_dir: str, chunk: int) -> dict:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     from aseankg import naming
     from aseankg.extraction import extract
-    from aseankg.extraction.lexicon import load_lexicon
-    from aseankg.ingest import ensure_reference_data
+    from aseankg.ingest import Pipeline
     from aseankg.rdf import article_graph
     from aseankg.reading import ArticleError, article_files, read_file
-    from aseankg.store import open_store
-    from aseankg.validation import load_validator
+    from aseankg.stores import open_store
 
     clock = time.perf_counter
     started = clock()
     store = open_store(store_dir)
-    ensure_reference_data(store)
-    validator = load_validator()
-    load_lexicon()
-    gc.freeze()  # as build_articles does: the set-up objects stay out of the collector's scans
+    pipeline = Pipeline(store)  # the set-up build_articles does
     setup = clock() - started
-    seconds = dict.fromkeys(STAGES, 0.0)
-    articles = triples = quarantined = 0
-    chunk_costs: list[float] = []
-    chunk_started, in_chunk = clock(), 0
-    for path in article_files([corpus]):
-        t0 = clock()
-        items = read_file(path)
-        t1 = clock()
-        seconds["read"] += t1 - t0
-        for item in items:
-            if isinstance(item, ArticleError):
-                quarantined += 1
-                continue
+    with pipeline.frozen():  # as build_articles does: the set-up objects stay out of the collector's scans
+        seconds = dict.fromkeys(STAGES, 0.0)
+        articles = triples = quarantined = 0
+        chunk_costs: list[float] = []
+        chunk_started, in_chunk = clock(), 0
+        for path in article_files([corpus]):
+            t0 = clock()
+            items = read_file(path)
             t1 = clock()
-            extraction = extract(item)
-            t2 = clock()
-            graph = article_graph(extraction)
-            t3 = clock()
-            result = validator.validate(graph)
-            t4 = clock()
-            seconds["extract"] += t2 - t1
-            seconds["rdf"] += t3 - t2
-            seconds["validate"] += t4 - t3
-            if not result.conforms:
-                quarantined += 1
-                continue
-            store.write_article(naming.article_iri(item.id), graph)
-            seconds["store"] += clock() - t4
-            articles += 1
-            triples += len(graph)
-        in_chunk += 1
-        if in_chunk == chunk:
-            now = clock()
-            chunk_costs.append((now - chunk_started) / chunk)
-            chunk_started, in_chunk = now, 0
+            seconds["read"] += t1 - t0
+            for item in items:
+                if isinstance(item, ArticleError):
+                    quarantined += 1
+                    continue
+                t1 = clock()
+                extraction = extract(item)
+                t2 = clock()
+                graph = article_graph(extraction)
+                t3 = clock()
+                result = pipeline.validator.validate(graph)
+                t4 = clock()
+                seconds["extract"] += t2 - t1
+                seconds["rdf"] += t3 - t2
+                seconds["validate"] += t4 - t3
+                if not result.conforms:
+                    quarantined += 1
+                    continue
+                store.write_article(naming.article_iri(item.id), graph)
+                seconds["store"] += clock() - t4
+                articles += 1
+                triples += len(graph)
+            in_chunk += 1
+            if in_chunk == chunk:
+                now = clock()
+                chunk_costs.append((now - chunk_started) / chunk)
+                chunk_started, in_chunk = now, 0
     store.close()
     total = clock() - started
     return {"articles": articles, "quarantined": quarantined, "triples": triples, "setup_seconds": setup,

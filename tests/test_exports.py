@@ -17,7 +17,7 @@ from aseankg import exports, settings
 from aseankg.cli import main
 from aseankg.ingest import build_articles
 from aseankg.projections import PROJECTIONS, network_data, project
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 ID = settings.ID_NS
 SCHEMA_DIR = settings.PROJECT_ROOT.parent / "shared" / "gexf-1.3"

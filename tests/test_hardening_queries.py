@@ -20,7 +20,8 @@ from aseankg.extraction import extract
 from aseankg.rdf import article_graph
 from aseankg.reading import parse_text
 from aseankg.safety import QuerySyntaxError
-from aseankg.store import EmbeddedStore, QueryTimeout, open_store
+from aseankg.store import EmbeddedStore, QueryTimeout
+from aseankg.stores import open_store
 from aseankg.validation import load_validator
 from aseankg.web import close_app, create_app
 

@@ -12,7 +12,7 @@ from aseankg.extraction import extract
 from aseankg.ingest import build_articles
 from aseankg.rdf import article_graph
 from aseankg.reading import read_file
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reading"
 SEED = settings.ARTICLES_DIR / "002_3936f493bb5b3000.txt"

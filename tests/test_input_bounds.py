@@ -22,7 +22,7 @@ from aseankg.cli import main
 from aseankg.ingest import build_articles
 from aseankg.reading import read_file
 from aseankg.sentences import split_sentences
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 SEED = settings.ARTICLES_DIR / "002_3936f493bb5b3000.txt"
 

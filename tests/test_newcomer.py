@@ -19,7 +19,8 @@ from rdflib.namespace import RDFS
 from aseankg import settings
 from aseankg.ingest import build_articles
 from aseankg.reading import article_files
-from aseankg.store import EmbeddedStore, QueryTimeout, open_store
+from aseankg.store import EmbeddedStore, QueryTimeout
+from aseankg.stores import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "aseankg"

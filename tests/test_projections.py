@@ -14,7 +14,7 @@ from rdflib import URIRef
 from aseankg import settings
 from aseankg.ingest import build_articles
 from aseankg.projections import PROJECTIONS, network_data, period, project, selected_meetings
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 ID = settings.ID_NS
 PREFIX = "PREFIX akg: <https://w3id.org/aseankg/ontology#> PREFIX schema: <https://schema.org/>\n"

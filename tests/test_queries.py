@@ -18,7 +18,7 @@ from aseankg import naming, settings
 from aseankg.ingest import build_articles
 from aseankg.queries import QueryNotFound, QueryParamError, load_query, parse_query, run_saved, saved_queries
 from aseankg.reading import article_files
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text(encoding="utf-8"))["articles"]

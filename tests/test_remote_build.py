@@ -10,7 +10,7 @@ from rdflib import BNode
 from aseankg import settings
 from aseankg.cli import main
 from aseankg.queries import run_saved, saved_queries
-from aseankg.store import open_store
+from aseankg.stores import open_store
 
 
 def run(*args: str) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 from aseankg import settings
 from aseankg.ingest import build_articles
-from aseankg.store import dump_to_path, open_store
+from aseankg.store import dump_to_path
+from aseankg.stores import open_store
 
 GOLD = Path(__file__).parent / "gold" / "seeds.json"
 SCORER = settings.PROJECT_ROOT.parent / "shared" / "tools" / "eval_extraction.py"

@@ -26,8 +26,8 @@ from aseankg.store import (
     Store,
     StoreError,
     dump_to_path,
-    open_store,
 )
+from aseankg.stores import open_store
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 AKG = Namespace("https://w3id.org/aseankg/ontology#")

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, RDFS
 
 from aseankg import settings
 from aseankg.ingest import build_articles
-from aseankg.store import open_store
+from aseankg.stores import open_store
 from aseankg.web import close_app, create_app
 
 AKG = Namespace("https://w3id.org/aseankg/ontology#")

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from aseankg.store import open_store
+from aseankg.stores import open_store
 from aseankg.web import close_app, create_app
 
 AKG = Namespace("https://w3id.org/aseankg/ontology#")

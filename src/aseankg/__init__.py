@@ -27,7 +27,8 @@ from datetime import date
 from .graph import Chairmanship, KnowledgeGraph, Meeting, Participant
 from .ingest import BuildReport, build_articles
 from .model import Article, Extraction
-from .store import Store, open_store
+from .store import Store
+from .stores import open_store
 
 __version__ = "0.1.0"
 __all__ = ["extract", "build", "open", "KnowledgeGraph", "Meeting", "Participant", "Chairmanship",
@@ -51,7 +52,7 @@ def extract(text: str | Article, *, published: date | str | None = None, url: st
 def open(location: str | os.PathLike | None = None, **kwargs) -> KnowledgeGraph:  # noqa: A001 - the verb
     """The knowledge graph at ``location`` (a folder, created if need be, or a SPARQL endpoint's query
     URL); ``None`` means ``$ASEANKG_STORE`` or ``./aseankg-store``. ``kwargs`` go to
-    ``store.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
+    ``stores.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
     return KnowledgeGraph.open(location, **kwargs)
 
 

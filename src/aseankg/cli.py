@@ -21,7 +21,8 @@ STORE_HELP = "Store folder, or a SPARQL endpoint's query URL (default: $ASEANKG_
 
 
 def _open(store: str | None, **kwargs):
-    from .store import StoreError, open_store
+    from .store import StoreError
+    from .stores import open_store
 
     try:
         return open_store(store, **kwargs)

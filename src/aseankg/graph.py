@@ -1,6 +1,6 @@
 """``KnowledgeGraph``: the one object a script, the CLI and the web app share.
 
-It wraps a store (embedded or remote, see ``store.open_store``) and offers the library's verbs:
+It wraps a store (embedded or remote, see ``stores.open_store``) and offers the library's verbs:
 build, query, the typed answers to the common competency questions, reasoning, networkx
 projections, dumps, and an rdflib ``Dataset`` view of the same data.
 
@@ -47,7 +47,8 @@ from .ingest import BuildReport, build_articles
 from .queries import run_saved
 from .results import QueryResult, python_value
 from .safety import QueryRefused, bind_values, check_query
-from .store import DEFAULT_TIME_LIMIT, Store, dump_to_path, open_store
+from .store import DEFAULT_TIME_LIMIT, Store, dump_to_path
+from .stores import open_store
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -138,7 +139,7 @@ class KnowledgeGraph:
     def open(cls, location: str | os.PathLike | None = None, **kwargs: Any) -> KnowledgeGraph:
         """The knowledge graph at ``location``: a folder (created if need be), an ``http(s)://``
         SPARQL query URL, or ``None`` for ``$ASEANKG_STORE`` / ``./aseankg-store``. ``kwargs`` go
-        to ``store.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
+        to ``stores.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
         return cls(open_store(location, **kwargs))
 
     @property

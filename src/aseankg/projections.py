@@ -44,7 +44,7 @@ On the seed articles:
 >>> import tempfile
 >>> from aseankg import settings
 >>> from aseankg.ingest import build_articles
->>> from aseankg.store import open_store
+>>> from aseankg.stores import open_store
 >>> folder = tempfile.TemporaryDirectory()
 >>> store = open_store(folder.name + "/kg")
 >>> _ = build_articles([settings.ARTICLES_DIR], store)

@@ -18,7 +18,7 @@ for a store opened in the calling process.
 >>> import tempfile
 >>> from rdflib import Literal, URIRef
 >>> from rdflib.namespace import RDFS
->>> from aseankg.store import open_store
+>>> from aseankg.stores import open_store
 >>> folder = tempfile.TemporaryDirectory()
 >>> store = open_store(folder.name + "/kg")
 >>> vnm = URIRef("https://w3id.org/aseankg/id/country/VNM")

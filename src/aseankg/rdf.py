@@ -23,10 +23,11 @@ from pathlib import PurePath
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
-from rdflib.plugins.stores.memory import Memory
+from rdflib.store import Store
 
 from . import naming, settings
 from .model import Evidence, Extraction
+from .shacl import IndexStore
 
 
 class _Vocabulary(Namespace):
@@ -79,13 +80,14 @@ def _year(value: int) -> Literal:
 
 
 class ArticleGraph(Graph):
-    """An rdflib ``Graph`` as :func:`article_graph` makes it (in rdflib's ``Memory`` store, alone),
-    with two shortcuts for the ingest, which never asks for a prefix and iterates every graph once:
+    """An rdflib ``Graph`` as :func:`article_graph` makes it: stored alone in an
+    :class:`aseankg.shacl.IndexStore` (the article's triples indexed once, by subject and by
+    predicate, and read from that index by the SHACL gate), with one more shortcut for the ingest,
+    which never asks for a prefix and iterates every graph once:
 
     - its namespace manager, with rdflib's ~30 prefixes and the project's (``bind_prefixes``), is
       made when first asked for, not up front (binding them was a sixth of the RDF stage);
-    - iterating it reads the store's subject index: ``Graph.__iter__`` asks the store which graphs
-      hold each triple, several times slower.
+    - iterating it reads the index as a list, without ``Graph.triples``' two generators.
 
     >>> g = ArticleGraph(identifier=ID.g)
     >>> g.namespace_manager.store.namespace("akg") == URIRef(AKG), g.qname(AKG.Meeting)
@@ -95,8 +97,8 @@ class ArticleGraph(Graph):
     (True, 2)
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, store: Store | str | None = None, *args, **kwargs):
+        super().__init__(IndexStore() if store is None else store, *args, **kwargs)
         self._prefixes_bound = False
 
     @property
@@ -117,13 +119,8 @@ class ArticleGraph(Graph):
 
     def __iter__(self):
         store = self.store
-        spo = vars(store).get("_Memory__spo")
-        if type(store) is Memory and isinstance(spo, dict):
-            triples = [(s, p, o) for s, po in spo.items() for p, objects in po.items() for o in objects]
-            # The index holds the triples of every graph in the store, this one's among them: the
-            # same number means the same triples.
-            if len(triples) == len(self):
-                return iter(triples)
+        if isinstance(store, IndexStore):  # the store holds this graph alone
+            return iter(store.index.triples())
         return super().__iter__()
 
 
@@ -132,8 +129,7 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
     given, is written as the article's ``akg:sourceKey`` (see :func:`aseankg.ingest.source_keys`)."""
     art = ex.article
     article = URIRef(naming.article_iri(art.id))
-    g = ArticleGraph(identifier=article)  # (the prefixes are bound when first asked for)
-    triples: list[tuple] = []  # put into ``g`` at once at the end (see _fill)
+    triples: list[tuple] = []  # the graph's store is made of them at once, at the end
     add = triples.append
     literals: dict[str, Literal] = {}
 
@@ -296,53 +292,6 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
         add((_ref(o.meeting), AKG[o.relation], _ref(o.work)))
     for m in ex.mentions:
         mention_node(_ref(m.entity), m.evidence, m.text)
-    _fill(g, triples)
-    return g
+    # (the prefixes are bound when first asked for)
+    return ArticleGraph(IndexStore(triples), identifier=article)
 
-
-#: The fields of rdflib's in-memory store that :func:`_fill` knows how to set.
-_MEMORY_FIELDS = frozenset(["_Store__node_pickler", "dispatcher", "identifier", "_Memory__spo", "_Memory__pos",
-                            "_Memory__osp", "_Memory__namespace", "_Memory__prefix", "_Memory__context_obj_map",
-                            "_Memory__tripleContexts", "_Memory__contextTriples", "_Memory__all_contexts",
-                            "_Memory__defaultContexts"])
-
-
-def _fill(graph: Graph, triples: list[tuple]) -> None:
-    """Add ``triples`` to ``graph``, a new graph: the same end state as ``graph.add`` for each.
-
-    ``Graph.add`` costs ~14 µs a triple (checks, an event, and rdflib's ``Memory`` store updating
-    three indexes and its per-triple context bookkeeping, one call at a time): more than half of
-    this stage. For a fresh ``Memory`` store holding this one graph the end state is simple, so its
-    indexes are filled directly; any other store, or a ``Memory`` with fields this does not know
-    (another rdflib), goes through ``graph.add``.
-
-    >>> triples = [(ID.a, RDFS.label, Literal("A")), (ID.a, AKG.start, Literal(3)), (ID.a, RDFS.label, Literal("A"))]
-    >>> slow, fast = Graph(identifier=ID.g), Graph(identifier=ID.g)
-    >>> for t in triples:
-    ...     _ = slow.add(t)
-    >>> _fill(fast, triples)
-    >>> state = lambda g: {k: v for k, v in vars(g.store).items() if k != "dispatcher"}
-    >>> state(fast) == state(slow), len(fast)
-    (True, 2)
-    """
-    store = graph.store
-    fields = vars(store)
-    if (type(store) is not Memory or fields.keys() != _MEMORY_FIELDS or fields["_Memory__spo"]
-            or fields["_Memory__all_contexts"] or not triples):
-        for t in triples:
-            graph.add(t)
-        return
-    unique = dict.fromkeys(triples)  # Graph.add keeps one copy of a repeated triple
-    spo, pos, osp = fields["_Memory__spo"], fields["_Memory__pos"], fields["_Memory__osp"]
-    for s, p, o in unique:
-        spo.setdefault(s, {}).setdefault(p, {})[o] = 1
-        pos.setdefault(p, {}).setdefault(o, {})[s] = 1
-        osp.setdefault(o, {}).setdefault(s, {})[p] = 1
-    # Every triple is in this graph and in the default context, unquoted: that is the store's
-    # "default contexts", so no triple needs an entry of its own.
-    context = f"{type(graph.identifier).__name__}:{graph.identifier}"
-    fields["_Memory__context_obj_map"][context] = graph
-    fields["_Memory__all_contexts"].add(graph)
-    fields["_Memory__contextTriples"][None].update(unique)
-    fields["_Memory__contextTriples"][context] = set(unique)
-    fields["_Memory__defaultContexts"] = {context: False, None: False}

@@ -10,7 +10,7 @@ query time would be a bag: a label restated in 500 articles would match 500 time
 
 Two implementations share the ``Store`` interface: ``EmbeddedStore`` (pyoxigraph on disk, the
 default, no server) and ``remote.RemoteStore`` (any SPARQL 1.1 store over the standard
-protocols). ``open_store`` picks one from a location string.
+protocols). ``stores.open_store`` picks one from a location string.
 
 >>> from rdflib import Literal, URIRef
 >>> from rdflib.namespace import RDFS
@@ -507,26 +507,6 @@ def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = Non
         return store.dump(out, fmt)
 
 
-# -------------------------------------------------------------------------------------------- open
-
 def is_store_folder(folder: str | os.PathLike) -> bool:
     """True if ``folder`` holds an on-disk store (Oxigraph's RocksDB files start with ``CURRENT``)."""
     return (Path(folder) / "CURRENT").is_file()
-
-
-def open_store(location: str | os.PathLike | None = None, *, update_url: str | None = None,
-               gsp_url: str | None = None, read_only: bool = False, create: bool = True) -> Store:
-    """The store at ``location``: ``None`` means ``settings.store_location()``; an ``http(s)://``
-    URL is a remote SPARQL store's query endpoint (``remote.RemoteStore``, with optional explicit
-    update and Graph Store endpoints); anything else is a folder for an ``EmbeddedStore``.
-    ``create=False`` raises ``StoreError`` ("no store at ...") where a folder holds no store yet,
-    instead of making an empty one."""
-    where = settings.store_location(location)
-    if where.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
-        return RemoteStore(where, update_url=update_url, gsp_url=gsp_url)
-    if update_url or gsp_url:
-        raise ValueError("update_url and gsp_url apply to a remote store (an http(s):// location)")
-    return EmbeddedStore(where, read_only=read_only, create=create)
-

@@ -13,8 +13,9 @@ is indexed once and only the new part is indexed per validation. Results carry t
 pyshacl's report.
 
 The engine is split by responsibility, dependencies pointing one way: :mod:`.data` (results, the
-indexed data graph, property paths) <- :mod:`.components` (the constraint components and value
-tests) <- :mod:`.compiler` (the shapes compiler, the validation run, :class:`Shapes`).
+indexed data graph, property paths) <- :mod:`.run` (a compiled shape, the state of a validation
+run) <- :mod:`.components` (the constraint components and value tests) <- :mod:`.compiler` (the
+shapes compiler, :class:`Shapes`).
 
 >>> from rdflib import Graph
 >>> shapes = compile_shapes(Graph().parse(format="turtle", data='''
@@ -27,8 +28,8 @@ tests) <- :mod:`.compiler` (the shapes compiler, the validation run, :class:`Sha
 """
 
 from .compiler import PARAMETERS, Shapes, compile_shapes
-from .data import DataGraph, Result, TripleIndex, UnsupportedShapeError
+from .data import DataGraph, IndexStore, Result, TripleIndex, UnsupportedShapeError
 from .data import path_values as path_values
 
-__all__ = ["PARAMETERS", "DataGraph", "Result", "Shapes", "TripleIndex", "UnsupportedShapeError",
+__all__ = ["PARAMETERS", "DataGraph", "IndexStore", "Result", "Shapes", "TripleIndex", "UnsupportedShapeError",
            "compile_shapes"]

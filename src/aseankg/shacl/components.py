@@ -22,7 +22,7 @@ from ..safety import PARSER_LOCK
 from .data import XSD, UnsupportedShapeError
 
 if TYPE_CHECKING:  # annotations only: at run time components depend on .data alone
-    from .compiler import _Run, _Shape
+    from .run import _Run, _Shape
 
 
 # ---------------------------------------------------------------------------------------------
@@ -34,6 +34,8 @@ class Component:
     only answers whether the focus node conforms) and returns whether it conforms."""
 
     name = ""
+    #: whether the component is a :class:`ValueTest` (tests each value node on its own)
+    tests_each_value = False
 
     @cached_property
     def iri(self) -> URIRef:
@@ -57,6 +59,8 @@ class Component:
 
 class ValueTest(Component):
     """A component that tests each value node on its own."""
+
+    tests_each_value = True
 
     def __init__(self, name: str, test, text: str):
         self.name, self.test, self.text = name, test, text

@@ -5,7 +5,7 @@ query-length limits; queries run in killable worker processes) and, for browsers
 ``/health`` answers liveness probes and ``/openapi.json`` describes the HTTP interface.
 
 >>> import tempfile
->>> from aseankg.store import open_store
+>>> from aseankg.stores import open_store
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     store = open_store(tmp + "/kg")
 ...     app = create_app(store, workers=0)

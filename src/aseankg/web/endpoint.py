@@ -2,7 +2,7 @@
 limits, over an embedded store (in killable worker processes) or a remote one (HTTP time limit).
 
 >>> import tempfile
->>> from aseankg.store import open_store
+>>> from aseankg.stores import open_store
 >>> from aseankg.web.protocol import Operation
 >>> folder = tempfile.TemporaryDirectory()
 >>> store = open_store(folder.name + "/kg")

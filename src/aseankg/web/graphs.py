@@ -28,7 +28,7 @@ from rdflib import URIRef
 
 from ..exports import COLORS, GREY
 from ..xmltext import xml_safe
-from .entities import (
+from .pages import (
     AKG,
     ID,
     NARY_TYPES,

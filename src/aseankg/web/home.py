@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..naming import fold
-from .entities import ID, Reader, broad_type, page_href, reader
 from .graphs import TYPE_ORDER, meeting_timeline
+from .pages import ID, Reader, broad_type, page_href, reader
 
 #: Entities left out of search results (provenance and n-ary nodes have their own pages, found
 #: through the entities they join).

@@ -23,7 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .. import settings
-from .entities import ID, Reader, page_href, reader, short_name
+from .pages import ID, Reader, page_href, reader, short_name
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_NS = "https://w3id.org/aseankg/shapes#"

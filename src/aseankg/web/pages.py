@@ -1,0 +1,178 @@
+"""The helpers every page uses: namespaces and broad types, the ``Reader`` of the small bounded
+queries, IRI names and page links, labels, and the 404 page.
+
+The views (:mod:`.entities`, :mod:`.graphs`, :mod:`.home`, :mod:`.ontology_page`) import these
+from here, below all of them, so no view imports another for a helper.
+
+>>> page_href(ID + "person/bui-thanh-son"), page_href(AKG + "Summit")
+('/id/person/bui-thanh-son', '/ontology#akg-Summit')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+from flask import Response, current_app, render_template
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .. import settings
+from ..results import PREFIXES
+
+ID = settings.ID_NS
+AKG = settings.ONTOLOGY_NS
+
+#: Broad type of each class, as the projections and exports name them (legend, colours).
+BROAD_TYPES = {
+    "Person": "Person", "Country": "Country", "Organization": "Organization",
+    "Summit": "Meeting", "MinisterialMeeting": "Meeting", "SeniorOfficialsMeeting": "Meeting",
+    "Retreat": "Meeting", "WorkingGroupMeeting": "Meeting", "Forum": "Meeting", "Meeting": "Meeting",
+    "MeetingSeries": "MeetingSeries", "Place": "Place", "Initiative": "Initiative", "Document": "Document",
+    "Post": "Post", "Role": "Role", "Participation": "Participation", "Chairmanship": "Chairmanship",
+    "Partnership": "Partnership", "PartnershipLevel": "PartnershipLevel", "Article": "Article",
+    "Mention": "Mention",
+}
+#: Broad type from the IRI's folder, when no class says it (``id/person/...`` → Person).
+FOLDER_TYPES = {
+    "country": "Country", "org": "Organization", "person": "Person", "post": "Post", "role": "Role",
+    "meeting": "Meeting", "series": "MeetingSeries", "place": "Place", "initiative": "Initiative",
+    "document": "Document", "participation": "Participation", "chairmanship": "Chairmanship",
+    "partnership": "Partnership", "level": "PartnershipLevel", "article": "Article", "mention": "Mention",
+}
+#: N-ary relation nodes: on a page they are shown with their own values, and collapsed in ego networks.
+NARY_TYPES = {"Participation", "Chairmanship", "Partnership"}
+
+_PREFIX_TEXT = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in
+                       {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}.items())
+
+
+class Reader:
+    """Runs the small, bounded queries of the pages on a store (time limit and row cap each)."""
+
+    def __init__(self, store, *, timeout: float = 10.0, max_rows: int = 5_000) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+
+    def rows(self, sparql: str, *, max_rows: int | None = None, **bindings: Node) -> list[tuple]:
+        result = self.store.query(_PREFIX_TEXT + sparql, bindings=bindings or None, timeout=self.timeout,
+                                  max_rows=max_rows or self.max_rows)
+        return result.rows
+
+    def graph(self, sparql: str, **bindings: Node) -> Graph:
+        result = self.store.query(_PREFIX_TEXT + sparql, bindings=bindings or None, timeout=self.timeout,
+                                  max_rows=self.max_rows)
+        return result.graph if result.graph is not None else Graph()
+
+
+def reader() -> Reader:
+    """The ``Reader`` of the current app (its store and time limit)."""
+    config = current_app.config
+    return Reader(config["STORE"], timeout=float(config.get("TIME_LIMIT") or 10.0))
+
+
+def values(var: str, iris) -> str:
+    """A ``VALUES`` block over IRIs, each checked (``ValueError`` for an invalid one).
+
+    >>> values("x", ["https://w3id.org/aseankg/id/country/VNM"])
+    'VALUES ?x { <https://w3id.org/aseankg/id/country/VNM> }'
+    """
+    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(str(i))) for i in iris)} }}"
+
+
+def local_name(iri: str) -> str:
+    """The part after the last ``#`` or ``/``: ``'https://w3id.org/aseankg/ontology#Summit'`` → ``'Summit'``."""
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def short_name(iri: str) -> str:
+    """``iri`` with a known prefix (``akg:Summit``, ``id:person/bui-thanh-son``), else as it is."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def page_href(iri: str) -> str | None:
+    """Where the app shows ``iri``: ``/id/...`` for entities, ``/ontology#...`` for vocabulary terms."""
+    if iri.startswith(ID):
+        return "/id/" + iri[len(ID):]
+    if iri.startswith(AKG):
+        return "/ontology#" + short_name(iri).replace(":", "-")
+    return None
+
+
+def broad_type(iri: str, classes=()) -> str:
+    """The broad type of an entity from its classes, else from its IRI's folder ('' if unknown).
+
+    >>> broad_type("https://w3id.org/aseankg/id/meeting/amm-58", [AKG + "MinisterialMeeting"])
+    'Meeting'
+    >>> broad_type("https://w3id.org/aseankg/id/person/bui-thanh-son")
+    'Person'
+    """
+    for cls in classes:
+        found = BROAD_TYPES.get(local_name(str(cls)))
+        if found:
+            return found
+    if iri.startswith(ID):
+        return FOLDER_TYPES.get(iri[len(ID):].split("/", 1)[0], "")
+    return ""
+
+
+def _first_labels(rows) -> dict[str, str]:
+    """IRI → label, preferring English and untagged labels and, among those, the shortest."""
+    best: dict[str, tuple] = {}
+    for iri, label in rows:
+        if label is None:
+            continue
+        rank = (0 if (label.language or "en").startswith("en") else 1, len(str(label)), str(label))
+        key = str(iri)
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    return {k: v[2] for k, v in best.items()}
+
+
+def labels_and_kinds(read: Reader, iris) -> tuple[dict[str, str], dict[str, str]]:
+    """Labels and broad types of ``iris`` (entities and vocabulary terms)."""
+    iris = sorted({str(i) for i in iris})
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for start in range(0, len(iris), 400):
+        chunk = iris[start:start + 400]
+        rows = read.rows(f"SELECT DISTINCT ?x ?label ?class WHERE {{ {values('x', chunk)} "
+                         "OPTIONAL { ?x rdfs:label ?label } OPTIONAL { ?x a ?class } }", max_rows=20_000)
+        labels.update(_first_labels((x, label) for x, label, _ in rows))
+        classes: dict[str, list] = defaultdict(list)
+        for x, _, cls in rows:
+            if cls is not None:
+                classes[str(x)].append(cls)
+        for iri in chunk:
+            kinds[iri] = broad_type(iri, sorted(classes.get(iri, []), key=str))
+    return labels, kinds
+
+
+def exists(store, iri: str, *, timeout: float = 10.0) -> bool:
+    """True when the store has a triple with ``iri`` on either side."""
+    result = store.query("ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }", bindings={"e": URIRef(str(iri))},
+                         timeout=timeout)
+    return bool(result.boolean)
+
+
+def entity_iri(path: str) -> str | None:
+    """The entity IRI for the path after ``/id/`` (``None`` if it cannot be an IRI).
+
+    >>> entity_iri("person/bui-thanh-son")
+    'https://w3id.org/aseankg/id/person/bui-thanh-son'
+    >>> entity_iri("person/a b") is None
+    True
+    """
+    try:
+        return ox.NamedNode(ID + path).value
+    except ValueError:
+        return None
+
+
+def not_found(what: str, status: int = 404) -> Response:
+    html = render_template("not_found.html", what=what)
+    return Response(html, status, mimetype="text/html")
