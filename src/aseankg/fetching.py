@@ -164,7 +164,7 @@ class Fetcher:
         """GET ``url``: conditional when ``etag``/``last_modified`` are given (a 304 comes back as a
         ``Response`` with status 304 and no body); redirects followed and checked one by one."""
         limit = max_bytes or self.policy.max_bytes
-        headers = {"Accept": ", ".join(accept) + ", */*;q=0.1"}
+        headers = {"Accept": ", ".join(accept) + ", */*;q=0.1", "User-Agent": self.policy.user_agent}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
