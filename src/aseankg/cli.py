@@ -40,12 +40,13 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True)
 @store_option
 @click.option("--quarantine", type=click.Path(), default=None,
               help="Folder for reports on articles left out (default: <store>/quarantine).")
 def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
-    """Read the articles under PATHS and add them to the store, one checked graph each.
+    """Read the articles under PATHS and add them to the store, one checked graph each. A path may
+    be an article's http(s) address: the page is fetched (politely: see `aseankg follow`) and read.
 
     Exit status: 0 when every file went in (or was already there), 3 when some were quarantined
     (the summary names them), 1 when the build stopped."""
@@ -53,10 +54,18 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
     from .reading import FORMATS, ArticleError, article_files
     from .store import StoreError
 
+    urls = [p for p in paths if p.startswith(("http://", "https://"))]
+    paths = tuple(p for p in paths if p not in urls)
+    for p in paths:
+        if not Path(p).exists():
+            raise click.BadParameter(f"Path {p!r} does not exist.", param_hint="'PATHS...'")
     try:
         files = article_files(paths)  # a FIFO or a device named here is refused before the store opens
     except ArticleError as exc:
         raise click.ClickException(str(exc)) from exc
+    if urls:
+        _build_addresses(urls, store, quarantine, files, paths)
+        return
     if not files:  # before opening the store: nothing to build is not a reason to make one
         raise click.ClickException(f"no article files in {', '.join(paths)} (looked for "
                                    f"{', '.join(sorted(FORMATS))} files)")
@@ -82,6 +91,80 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                                    "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
     if report.quarantined:  # so scripts and cron jobs can tell a partial build from a whole one
+        sys.exit(EXIT_QUARANTINED)
+
+
+def _build_addresses(urls: list[str], store: str | None, quarantine: str | None, files: list,
+                     paths: tuple[str, ...]) -> None:
+    """`aseankg build` given addresses (and maybe files too): fetch, read and build them."""
+    from .fetching import FetchPolicy
+    from .follow import build_addresses
+    from .ingest import build_articles
+
+    kg = _open(store)
+    if quarantine is None and not kg.location.startswith(("http://", "https://")):
+        quarantine = str(Path(kg.location) / "quarantine")
+    try:
+        report = build_articles(paths, kg, quarantine_dir=quarantine) if files else None
+        report = build_addresses(urls, kg, policy=FetchPolicy(**_policy_from_env()), report=report,
+                                 quarantine_dir=quarantine)
+    finally:
+        kg.close()
+    click.echo(report.summary())
+    if report.quarantined:
+        sys.exit(EXIT_QUARANTINED)
+
+
+def _policy_from_env() -> dict:
+    """Fetch settings for `aseankg build URL`: $ASEANKG_CONTACT and $ASEANKG_ALLOW_NETWORKS
+    (comma-separated networks that may be fetched although not public, e.g. 127.0.0.1/32)."""
+    import os
+
+    found: dict = {}
+    if os.environ.get("ASEANKG_CONTACT"):
+        found["contact"] = os.environ["ASEANKG_CONTACT"]
+    if os.environ.get("ASEANKG_ALLOW_NETWORKS"):
+        found["allow_networks"] = tuple(n.strip() for n in os.environ["ASEANKG_ALLOW_NETWORKS"].split(",") if n.strip())
+    return found
+
+
+@main.command()
+@click.argument("sources", type=click.Path(exists=True, dir_okay=False))
+@store_option
+@click.option("--every", default=None, metavar="INTERVAL",
+              help="Run again after each INTERVAL (30m, 2h, 90s) until stopped; default: run once.")
+@click.option("--quarantine", type=click.Path(), default=None,
+              help="Folder for reports on items left out (default: <store>/quarantine).")
+def follow(sources: str, store: str | None, every: str | None, quarantine: str | None) -> None:
+    """Follow the feeds, sitemaps and index pages listed in SOURCES (a TOML file; see the README and
+    data/sources.example.toml): fetch their new items about ASEAN, build them, print a summary per
+    source. Exit status 3 when something was quarantined in the (last) run."""
+    import time
+
+    from .follow import SourcesError, load_sources, parse_interval
+    from .follow import follow as run
+
+    try:
+        listed = load_sources(sources)
+        pause = parse_interval(every) if every else None
+    except (SourcesError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    while True:
+        kg = _open(store)
+        where = quarantine or (None if kg.location.startswith(("http://", "https://"))
+                               else str(Path(kg.location) / "quarantine"))
+        try:
+            summaries, report = run(listed, kg, quarantine_dir=where)
+        finally:
+            kg.close()
+        for s in summaries:
+            click.echo(s.line())
+        click.echo(report.summary())
+        if pause is None:
+            break
+        click.echo(f"next run in {every} (Ctrl-C stops)", err=True)
+        time.sleep(pause)
+    if report.quarantined:
         sys.exit(EXIT_QUARANTINED)
 
 

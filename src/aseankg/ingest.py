@@ -167,9 +167,39 @@ def _setup_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+def build_read(items: Iterable[tuple[str, str, Article | ArticleError]], store: Store, *,
+               report: BuildReport | None = None, progress: Callable[[str], None] | None = None,
+               quarantine_dir: str | os.PathLike | None = None) -> BuildReport:
+    """Ingest articles read elsewhere (fetched pages: :mod:`aseankg.follow`) as
+    :func:`build_articles` ingests files: each item is ``(source, source key, article or error)``,
+    the source naming it in reports (an address), an error quarantined. Adds to ``report``."""
+    report = report if report is not None else BuildReport()
+    pipeline = Pipeline(store)
+    with pipeline.frozen():
+        _build_items(items, store, pipeline.validator, report, progress, quarantine_dir)
+    return report
+
+
+def _file_items(paths: Iterable[str | os.PathLike],
+                report: BuildReport) -> Iterator[tuple[Path, str, Article | ArticleError]]:
+    """Every article (or error) in the files under ``paths``, with its file and its file's key."""
+    files = article_files(paths, report.skipped)
+    keys = source_keys(paths)
+    for path in files:
+        for item in read_file(path):
+            yield path, keys.get(path) or path.resolve().as_posix(), item
+
+
 def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
            progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
+    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir)
+
+
+def _build_items(_items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
+                 validator: ArticleValidator, report: BuildReport, progress: Callable[[str], None] | None,
+                 quarantine_dir: str | os.PathLike | None) -> None:
+    """Each read article into ``store``: checked, written, replacing its older version."""
     records = store.article_records()
     by_url: dict[str, str] = {}
     by_key: dict[str, str] = {}
@@ -179,17 +209,15 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
         if rec.source_key:
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
-    files = article_files(paths, report.skipped)
-    keys = source_keys(paths)
-    for path in files:
-        for item in read_file(path):
+    for path, file_key, item in _items:
+        if True:  # (the loop over files is _file_items now; the indent is kept for a small diff)
             if progress:
                 progress(str(path))
             if isinstance(item, ArticleError):
                 _quarantine(report, Quarantined(str(item.path or path), item.reason, item.line), quarantine_dir)
                 continue
             iri = naming.article_iri(item.id)
-            key = _article_key(item, keys.get(path) or path.resolve().as_posix())
+            key = _article_key(item, file_key)
             if iri in records or store.has_graph(iri):
                 seen.add(iri)
                 report.unchanged += 1
