@@ -196,7 +196,7 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
     _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir)
 
 
-def _build_items(_items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
+def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
                  validator: ArticleValidator, report: BuildReport, progress: Callable[[str], None] | None,
                  quarantine_dir: str | os.PathLike | None) -> None:
     """Each read article into ``store``: checked, written, replacing its older version."""
@@ -209,56 +209,55 @@ def _build_items(_items: Iterable[tuple[str | Path, str, Article | ArticleError]
         if rec.source_key:
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
-    for path, file_key, item in _items:
-        if True:  # (the loop over files is _file_items now; the indent is kept for a small diff)
-            if progress:
-                progress(str(path))
-            if isinstance(item, ArticleError):
-                _quarantine(report, Quarantined(str(item.path or path), item.reason, item.line), quarantine_dir)
-                continue
-            iri = naming.article_iri(item.id)
-            key = _article_key(item, file_key)
-            if iri in records or store.has_graph(iri):
-                seen.add(iri)
-                report.unchanged += 1
-                if key and iri in records and not records[iri].source_key and key not in by_key:
-                    records[iri] = _add_source_key(store, records[iri], key)
-                    by_key[key] = iri
-                continue
-            try:
-                with _time_budget(settings.ARTICLE_TIME_BUDGET):
-                    graph = article_graph(extract(item), source_key=key)
-                    result = validator.validate(graph)
-            except ArticleTimeout:
-                _quarantine(report, Quarantined(str(path), f"extraction and checks took over "
-                                                f"{settings.ARTICLE_TIME_BUDGET:g} s (settings.ARTICLE_TIME_BUDGET)"
-                                                + _record_note(item)), quarantine_dir)
-                continue
-            except Exception as exc:  # a bug must not stop the build: the article is set aside
-                _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}" + _record_note(item)),
-                            quarantine_dir)
-                continue
-            if not result.conforms:
-                _quarantine(report, Quarantined(str(path), "does not conform to the shapes:\n" + result.report()),
-                            quarantine_dir)
-                continue
-            replaces = _replaced(item, key, iri, records, by_url, by_key, seen)
-            store.write_article(iri, graph, replaces=replaces)
-            for old in replaces:
-                del records[old]
-            name = PurePath(item.source_file).name if item.source_file else None
-            records[iri] = ArticleRecord(iri, item.id, name, item.url, key)
+    for path, file_key, item in items:
+        if progress:
+            progress(str(path))
+        if isinstance(item, ArticleError):
+            _quarantine(report, Quarantined(str(item.path or path), item.reason, item.line), quarantine_dir)
+            continue
+        iri = naming.article_iri(item.id)
+        key = _article_key(item, file_key)
+        if iri in records or store.has_graph(iri):
             seen.add(iri)
-            if item.url:
-                by_url[item.url] = iri
-            if key:
+            report.unchanged += 1
+            if key and iri in records and not records[iri].source_key and key not in by_key:
+                records[iri] = _add_source_key(store, records[iri], key)
                 by_key[key] = iri
-            report.replaced += bool(replaces)
-            report.added += not replaces
-            report.triples += len(graph)
-            for t in graph.objects(None, RDF.type):
-                if isinstance(t, URIRef):
-                    report.entities[_local(t)] += 1
+            continue
+        try:
+            with _time_budget(settings.ARTICLE_TIME_BUDGET):
+                graph = article_graph(extract(item), source_key=key)
+                result = validator.validate(graph)
+        except ArticleTimeout:
+            _quarantine(report, Quarantined(str(path), f"extraction and checks took over "
+                                            f"{settings.ARTICLE_TIME_BUDGET:g} s (settings.ARTICLE_TIME_BUDGET)"
+                                            + _record_note(item)), quarantine_dir)
+            continue
+        except Exception as exc:  # a bug must not stop the build: the article is set aside
+            _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}" + _record_note(item)),
+                        quarantine_dir)
+            continue
+        if not result.conforms:
+            _quarantine(report, Quarantined(str(path), "does not conform to the shapes:\n" + result.report()),
+                        quarantine_dir)
+            continue
+        replaces = _replaced(item, key, iri, records, by_url, by_key, seen)
+        store.write_article(iri, graph, replaces=replaces)
+        for old in replaces:
+            del records[old]
+        name = PurePath(item.source_file).name if item.source_file else None
+        records[iri] = ArticleRecord(iri, item.id, name, item.url, key)
+        seen.add(iri)
+        if item.url:
+            by_url[item.url] = iri
+        if key:
+            by_key[key] = iri
+        report.replaced += bool(replaces)
+        report.added += not replaces
+        report.triples += len(graph)
+        for t in graph.objects(None, RDF.type):
+            if isinstance(t, URIRef):
+                report.entities[_local(t)] += 1
 
 
 def _add_source_key(store: Store, record: ArticleRecord, key: str) -> ArticleRecord:
