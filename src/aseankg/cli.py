@@ -330,3 +330,28 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
         except OSError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def extract(file: str, fmt: str) -> None:
+    """Print what one article FILE yields, without a store: meetings, people, participations (with the
+    rule that read each), chairmanships, partnerships, initiatives, documents, places and dates, each
+    with the sentence that states it. A sources.csv beside the file is read, as `build` reads it."""
+    import json
+
+    import aseankg
+
+    from .inspection import extraction_facts, format_facts, read_one_article
+    from .reading import ArticleError
+
+    try:
+        articles = read_one_article(file)
+    except ArticleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    facts = [extraction_facts(aseankg.extract(a)) for a in articles]
+    if fmt == "json":
+        click.echo(json.dumps(facts[0] if len(facts) == 1 else facts, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(format_facts(f) for f in facts))
