@@ -52,3 +52,39 @@ def test_extract_of_a_missing_file_is_one_line(tmp_path):
     done = aseankg("extract", str(tmp_path / "nope.txt"))
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [f"Error: {tmp_path / 'nope.txt'}: no such file"]
+
+
+# ------------------------------------------------------------------------------------ evaluate
+def test_evaluate_scores_the_seeds_and_says_what_was_missed():
+    done = aseankg("evaluate", "--gold", str(ROOT / "tests" / "gold" / "seeds.json"), str(ROOT / "data" / "articles"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "5 articles scored"
+    assert lines[2].split() == ["fact", "gold", "found", "recall", "precision"]
+    assert any(line.split()[:3] == ["persons", "10", "10"] for line in lines)
+    assert "Missed" in lines
+
+
+def test_evaluate_on_articles_a_user_annotated(tmp_path):
+    (tmp_path / "mine.txt").write_text(
+        "Foreign Minister Bui Thanh Son attended the 58th ASEAN Foreign Ministers' Meeting in Kuala Lumpur "
+        "on July 9, 2025. Prime Minister Anwar Ibrahim chaired the meeting.", encoding="utf-8")
+    gold = {"articles": {"mine.txt": {
+        "meetings": [{"key": "amm", "series": "ASEAN Foreign Ministers' Meeting", "ordinal": 58,
+                      "start": "2025-07-09", "city": "Kuala Lumpur"}],
+        "persons": [{"name": "Bui Thanh Son", "attended": ["amm"]},
+                    {"name": "Nguyen Van A", "attended": ["amm"]}]}}}
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    done = aseankg("evaluate", "--gold", str(tmp_path / "gold.json"), str(tmp_path / "mine.txt"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    table = {row["fact"]: row for row in json.loads(done.stdout)["table"]}
+    assert table["meetings"]["recall"] == 1.0 and table["meeting start dates"]["recall"] == 1.0
+    assert table["persons"]["recall"] == 0.5
+    assert table["persons"]["missed"] == ["mine: Nguyen Van A"]
+    assert "mine: Anwar Ibrahim" in table["persons"]["extra"]
+
+
+def test_evaluate_with_a_missing_gold_file_is_one_line(tmp_path):
+    done = aseankg("evaluate", "--gold", str(tmp_path / "gold.json"), str(SEED))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"Error: {tmp_path / 'gold.json'}: no such file"]

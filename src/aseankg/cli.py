@@ -355,3 +355,27 @@ def extract(file: str, fmt: str) -> None:
         click.echo(json.dumps(facts[0] if len(facts) == 1 else facts, ensure_ascii=False, indent=2))
     else:
         click.echo("\n\n".join(format_facts(f) for f in facts))
+
+
+@main.command()
+@click.option("--gold", "gold", required=True, type=click.Path(dir_okay=False),
+              help="Annotations, as tests/gold/seeds.json (format: docs/gold-format.md).")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(gold: str, articles: tuple[str, ...], fmt: str) -> None:
+    """Score the extraction of ARTICLES (files or folders) against the annotations in GOLD: recall and
+    precision per kind of fact, and what was missed. Articles are matched to the gold by file name."""
+    import json
+
+    from .evaluation import GoldError
+    from .evaluation import evaluate as run
+    from .reading import ArticleError
+
+    try:
+        result = run(gold, articles)
+    except (GoldError, ArticleError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not result.articles:
+        raise click.ClickException(f"none of the articles under {', '.join(articles)} is annotated in {gold} "
+                                   "(articles are matched by file name)")
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.table())
