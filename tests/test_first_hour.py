@@ -10,9 +10,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from aseankg import settings
+from aseankg.ingest import build_articles
+from aseankg.stores import open_store
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "aseankg"
 SEED = ROOT / "data" / "articles" / "001_78dc932b397bd294.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> str:
+    """The seed articles built once into a store folder, closed again so the CLI can open it."""
+    location = str(tmp_path_factory.mktemp("first-hour") / "kg")
+    store = open_store(location)
+    try:
+        build_articles([settings.ARTICLES_DIR], store)
+    finally:
+        store.close()
+    return location
 
 
 def aseankg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -88,3 +106,36 @@ def test_evaluate_with_a_missing_gold_file_is_one_line(tmp_path):
     done = aseankg("evaluate", "--gold", str(tmp_path / "gold.json"), str(SEED))
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [f"Error: {tmp_path / 'gold.json'}: no such file"]
+
+
+# ------------------------------------------------------------------------------------ pasteable IRIs
+def test_printed_iris_paste_back_into_a_query_and_parameters_take_slugs_and_labels(seed_store):
+    by_slug = aseankg("query", "meeting-participants", "--store", seed_store, "-p", "meeting=amm-58")
+    assert by_slug.returncode == 0, by_slug.stderr
+    assert "person:bui-thanh-son" in by_slug.stdout and "id:person/" not in by_slug.stdout
+    for value in ("58th ASEAN Foreign Ministers' Meeting", "meeting:amm-58",
+                  "<https://w3id.org/aseankg/id/meeting/amm-58>", "id:meeting/amm-58"):
+        done = aseankg("query", "meeting-participants", "--store", seed_store, "-p", f"meeting={value}")
+        assert done.stdout == by_slug.stdout, (value, done.stderr)
+    # what was printed is valid SPARQL as it stands
+    again = aseankg("query", "SELECT ?l WHERE { person:bui-thanh-son rdfs:label ?l }", "--store", seed_store)
+    assert again.returncode == 0 and "Bui Thanh Son" in again.stdout, again.stderr
+
+
+def test_an_ambiguous_or_unknown_label_is_one_line(seed_store):
+    done = aseankg("query", "meeting-participants", "--store", seed_store, "-p",
+                   "meeting=ASEAN Senior Officials' Meeting")
+    assert done.returncode != 0 and "names several entities (meeting:" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    done = aseankg("query", "meeting-participants", "--store", seed_store, "-p", "meeting=no-such-meeting")
+    assert done.returncode != 0 and "nothing in the store has the slug or label" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_compact_names_are_valid_sparql():
+    from aseankg.results import compact
+
+    assert compact("https://w3id.org/aseankg/id/meeting/amm-58") == "meeting:amm-58"
+    assert compact("https://w3id.org/aseankg/id/org/asean") == "organization:asean"
+    assert compact("https://w3id.org/aseankg/ontology#Summit") == "akg:Summit"
+    assert compact("https://w3id.org/aseankg/id/post/vnm-x/y") == "<https://w3id.org/aseankg/id/post/vnm-x/y>"

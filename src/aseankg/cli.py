@@ -148,14 +148,20 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             inference = not no_inference
         else:
             text = saved.text
-            bindings = saved.bindings(values)
             inference = saved.inference and not no_inference
-    except (QueryHeaderError, QueryParamError, QueryNotFound, OSError) as exc:
+            bindings = saved.bindings(values)  # checked before the store opens; resolved again below
+    except QueryParamError:
+        if saved is None:
+            raise
+        bindings = None  # a slug or a label, perhaps: the store says which entity it names
+    except (QueryHeaderError, QueryNotFound, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     kg = _open(store, create=False)
     try:
+        if saved is not None and bindings is None:
+            bindings = saved.bindings(values, store=kg)
         result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
-    except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
+    except (QueryRefused, QuerySyntaxError, StoreError, ValueError, QueryParamError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
@@ -171,10 +177,9 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
 
 def _inline_param(param_class, name: str, value: str):
     """A ``--param`` value for SPARQL text: an IRI when written ``<…>`` or ``prefix:…``, else a string."""
-    from .queries import QueryParamError
-    from .results import PREFIXES
+    from .queries import QUERY_PREFIXES, QueryParamError
 
-    kind = "iri" if value.startswith("<") or value.split(":", 1)[0] in PREFIXES else \
+    kind = "iri" if value.startswith("<") or value.split(":", 1)[0] in QUERY_PREFIXES else \
         "http://www.w3.org/2001/XMLSchema#string"
     try:
         return param_class(name, kind, value).term(value)
@@ -200,14 +205,18 @@ def queries() -> None:
 
 
 def format_table(result) -> str:
-    """A query result as an aligned text table (the CLI's default output)."""
+    """A query result as an aligned text table (the CLI's default output); IRIs are printed so that
+    they can be pasted back into a query (``meeting:amm-58`` or ``<…>``)."""
+    from rdflib import URIRef
+
     if result.kind == "ask":
         return "true" if result.boolean else "false"
     if result.kind == "graph":
         return result.graph.serialize(format="turtle")
     rows = result.dicts()
     cols = result.variables
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    cells = [[_cell(term if isinstance(term, URIRef) else r.get(c)) for c, term in zip(cols, raw, strict=True)]
+             for r, raw in zip(rows, result.rows, strict=True)]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
@@ -219,9 +228,13 @@ def format_table(result) -> str:
 def _cell(value) -> str:
     if value is None:
         return ""
+    from rdflib import URIRef
+
+    from .results import compact
+
+    if isinstance(value, URIRef):  # printed so that it can be pasted back into a query
+        return compact(str(value))
     text = str(value)
-    if text.startswith(settings.ID_NS):
-        return "id:" + text[len(settings.ID_NS):]
     return text if len(text) <= 80 else text[:77] + "..."
 
 
