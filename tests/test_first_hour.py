@@ -139,3 +139,15 @@ def test_compact_names_are_valid_sparql():
     assert compact("https://w3id.org/aseankg/id/org/asean") == "organization:asean"
     assert compact("https://w3id.org/aseankg/ontology#Summit") == "akg:Summit"
     assert compact("https://w3id.org/aseankg/id/post/vnm-x/y") == "<https://w3id.org/aseankg/id/post/vnm-x/y>"
+
+
+def test_the_meetings_a_person_attended_lead_to_the_evidence(seed_store):
+    done = aseankg("query", "meetings-of-person", "--store", seed_store, "-p", "person=Bui Thanh Son")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("  ") for line in done.stdout.splitlines()[2:-1]]
+    amm = [line for line in done.stdout.splitlines() if line.startswith("meeting:amm-58 ")]
+    assert any("HeadOfDelegation" in line and "Viet Nam" in line and "2025-07-08  2025-07-11" in line for line in amm)
+    fact = rows[-1][-1].strip() if rows else ""
+    assert fact.startswith("participation:")
+    evidence = aseankg("query", "fact-evidence", "--store", seed_store, "-p", f"fact={fact}")
+    assert evidence.returncode == 0 and "(1 row)" in evidence.stdout or "rows)" in evidence.stdout, evidence.stderr
