@@ -231,14 +231,20 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             inference = not no_inference
         else:
             text = saved.text
-            bindings = saved.bindings(values)
             inference = saved.inference and not no_inference
-    except (QueryHeaderError, QueryParamError, QueryNotFound, OSError) as exc:
+            bindings = saved.bindings(values)  # checked before the store opens; resolved again below
+    except QueryParamError:
+        if saved is None:
+            raise
+        bindings = None  # a slug or a label, perhaps: the store says which entity it names
+    except (QueryHeaderError, QueryNotFound, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     kg = _open(store, create=False)
     try:
+        if saved is not None and bindings is None:
+            bindings = saved.bindings(values, store=kg)
         result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
-    except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
+    except (QueryRefused, QuerySyntaxError, StoreError, ValueError, QueryParamError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         kg.close()
@@ -254,10 +260,9 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
 
 def _inline_param(param_class, name: str, value: str):
     """A ``--param`` value for SPARQL text: an IRI when written ``<…>`` or ``prefix:…``, else a string."""
-    from .queries import QueryParamError
-    from .results import PREFIXES
+    from .queries import QUERY_PREFIXES, QueryParamError
 
-    kind = "iri" if value.startswith("<") or value.split(":", 1)[0] in PREFIXES else \
+    kind = "iri" if value.startswith("<") or value.split(":", 1)[0] in QUERY_PREFIXES else \
         "http://www.w3.org/2001/XMLSchema#string"
     try:
         return param_class(name, kind, value).term(value)
@@ -283,14 +288,18 @@ def queries() -> None:
 
 
 def format_table(result) -> str:
-    """A query result as an aligned text table (the CLI's default output)."""
+    """A query result as an aligned text table (the CLI's default output); IRIs are printed so that
+    they can be pasted back into a query (``meeting:amm-58`` or ``<…>``)."""
+    from rdflib import URIRef
+
     if result.kind == "ask":
         return "true" if result.boolean else "false"
     if result.kind == "graph":
         return result.graph.serialize(format="turtle")
     rows = result.dicts()
     cols = result.variables
-    cells = [[_cell(r.get(c)) for c in cols] for r in rows]
+    cells = [[_cell(term if isinstance(term, URIRef) else r.get(c)) for c, term in zip(cols, raw, strict=True)]
+             for r, raw in zip(rows, result.rows, strict=True)]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
     line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
@@ -302,9 +311,13 @@ def format_table(result) -> str:
 def _cell(value) -> str:
     if value is None:
         return ""
+    from rdflib import URIRef
+
+    from .results import compact
+
+    if isinstance(value, URIRef):  # printed so that it can be pasted back into a query
+        return compact(str(value))
     text = str(value)
-    if text.startswith(settings.ID_NS):
-        return "id:" + text[len(settings.ID_NS):]
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -413,3 +426,52 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
         except OSError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def extract(file: str, fmt: str) -> None:
+    """Print what one article FILE yields, without a store: meetings, people, participations (with the
+    rule that read each), chairmanships, partnerships, initiatives, documents, places and dates, each
+    with the sentence that states it. A sources.csv beside the file is read, as `build` reads it."""
+    import json
+
+    import aseankg
+
+    from .inspection import extraction_facts, format_facts, read_one_article
+    from .reading import ArticleError
+
+    try:
+        articles = read_one_article(file)
+    except ArticleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    facts = [extraction_facts(aseankg.extract(a)) for a in articles]
+    if fmt == "json":
+        click.echo(json.dumps(facts[0] if len(facts) == 1 else facts, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(format_facts(f) for f in facts))
+
+
+@main.command()
+@click.option("--gold", "gold", required=True, type=click.Path(dir_okay=False),
+              help="Annotations, as tests/gold/seeds.json (format: docs/gold-format.md).")
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def evaluate(gold: str, articles: tuple[str, ...], fmt: str) -> None:
+    """Score the extraction of ARTICLES (files or folders) against the annotations in GOLD: recall and
+    precision per kind of fact, and what was missed. Articles are matched to the gold by file name."""
+    import json
+
+    from .evaluation import GoldError
+    from .evaluation import evaluate as run
+    from .reading import ArticleError
+
+    try:
+        result = run(gold, articles)
+    except (GoldError, ArticleError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not result.articles:
+        raise click.ClickException(f"none of the articles under {', '.join(articles)} is annotated in {gold} "
+                                   "(articles are matched by file name)")
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.table())

@@ -39,7 +39,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from . import naming, settings
-from .results import PREFIXES, QueryResult
+from .results import ID_PREFIXES, PREFIXES, QueryResult, compact
 
 
 class QueryNotFound(LookupError):
@@ -117,19 +117,42 @@ class QueryParam:
         return self.kind in ("iri", "country")
 
     @property
+    def folder(self) -> str | None:
+        """The folder of entity IRIs the default names (``meeting`` for ``id:meeting/amm-58``), if any."""
+        try:
+            iri = str(self._iri(self.default.strip()))
+        except QueryParamError:
+            return None
+        rest = iri[len(settings.ID_NS):] if iri.startswith(settings.ID_NS) else ""
+        return rest.split("/", 1)[0] if "/" in rest else None
+
+    @property
     def type_name(self) -> str:
         """``iri``, ``country`` or a short datatype name such as ``xsd:gYear``."""
         return self.kind if self.is_iri else _short(self.kind)
 
-    def term(self, value: str | None = None) -> Node:
-        """``value`` (the default when ``None``) as an rdflib term of this parameter's type."""
+    def term(self, value: str | None = None,
+             resolve: Callable[[str, str | None], str | None] | None = None) -> Node:
+        """``value`` (the default when ``None``) as an rdflib term of this parameter's type. With ``resolve``
+        (``resolve_entity`` bound to a store), an IRI parameter also accepts a slug (``amm-58``) or an exact
+        label ("58th ASEAN Foreign Ministers' Meeting")."""
         if value is None:
             value = self.default
             if not self.is_iri and len(value) >= 2 and value[0] == value[-1] == '"':
                 value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
         value = str(value)
         if self.is_iri:
-            return self._iri(value.strip())
+            try:
+                return self._iri(value.strip())
+            except QueryParamError:
+                if resolve is None:
+                    raise
+                found = resolve(value.strip(), self.folder)
+                if found is None:
+                    raise QueryParamError(f"?{self.name}: nothing in the store has the slug or label {value.strip()!r} "
+                                          "(give an IRI <https://…>, a prefixed name such as meeting:amm-58, a slug "
+                                          "or an exact label)") from None
+                return URIRef(found)
         check = _LEXICAL.get(self.kind)
         if check is not None:
             value = value.strip()
@@ -145,14 +168,14 @@ class QueryParam:
             iri = value[1:-1]
         elif self.kind == "country" and _ISO3.match(value):
             iri = naming.country_iri(value.upper())
-        elif (match := _PREFIXED.match(value)) and match.group(1) in PREFIXES:
-            iri = PREFIXES[match.group(1)] + match.group(2)
+        elif (match := _PREFIXED.match(value)) and match.group(1) in QUERY_PREFIXES:
+            iri = QUERY_PREFIXES[match.group(1)] + match.group(2)
         elif value.startswith(("http://", "https://")):
             iri = value
         else:
             hint = "an ISO3 code, " if self.kind == "country" else ""
-            raise QueryParamError(f"?{self.name} wants an IRI: {hint}<https://…> or a prefixed id such as "
-                                  f"id:country/VNM, not {value!r}")
+            raise QueryParamError(f"?{self.name} wants an IRI: {hint}<https://…> or a prefixed name such as "
+                                  f"country:VNM, not {value!r}")
         try:
             ox.NamedNode(iri)
         except ValueError as error:
@@ -216,12 +239,14 @@ class SavedQuery:
         known = ", ".join(p.name for p in self.params) or "none"
         raise QueryParamError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
-    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Node]:
-        """Every parameter bound to a term: the given value (text) or the default."""
+    def bindings(self, values: Mapping[str, str] | None = None, store=None) -> dict[str, Node]:
+        """Every parameter bound to a term: the given value (text) or the default. With ``store``, an
+        IRI parameter also accepts a slug or an exact label of an entity in it (``resolve_entity``)."""
         values = {k.lstrip("?$"): v for k, v in (values or {}).items()}
         for name in values:
             self.param(name)  # raises on an unknown name
-        return {p.name: p.term(values.get(p.name)) for p in self.params}
+        resolve = None if store is None else (lambda value, folder: resolve_entity(store, value, folder))
+        return {p.name: p.term(values.get(p.name), resolve) for p in self.params}
 
 
 def parse_query(text: str, *, name: str, path: str | os.PathLike | None = None,
@@ -303,7 +328,29 @@ _NAME_OR_PATH = re.compile(r"[\w./\\~:+-]+\Z")
 
 
 #: The prefixes SPARQL text given to ``aseankg query`` may use without declaring them, as on the query page.
-QUERY_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}
+QUERY_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES, **ID_PREFIXES}
+
+
+def resolve_entity(store, value: str, folder: str | None = None) -> str | None:
+    """The IRI of the one entity that ``value`` names: its slug (``amm-58``, under ``folder`` when given)
+    or its exact label or alternative label (case aside); ``None`` when none does. Raises
+    ``QueryParamError`` when several do, naming them."""
+    if re.fullmatch(r"[\w.-]+", value, re.ASCII):
+        folders = [folder] if folder else list(ID_PREFIXES.values())
+        for f in folders:
+            iri = f if f.startswith("http") else f"{settings.ID_NS}{f}/"
+            found = store.query("ASK { ?s ?p ?o }", bindings={"s": URIRef(iri + value)}, inference=False)
+            if found.boolean:
+                return iri + value
+    scope = f'FILTER(STRSTARTS(STR(?s), "{settings.ID_NS}{folder}/"))' if folder else ""
+    rows = store.query("SELECT DISTINCT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label>|"
+                       "<http://www.w3.org/2004/02/skos/core#altLabel> ?l . FILTER(ISIRI(?s) && "
+                       f"LCASE(STR(?l)) = LCASE(STR(?v))) {scope} }} ORDER BY ?s LIMIT 6",
+                       bindings={"v": Literal(value)}, inference=False).dicts()
+    if len(rows) > 1:
+        names = ", ".join(compact(str(r["s"])) for r in rows[:5])
+        raise QueryParamError(f"{value!r} names several entities ({names}): give one of them")
+    return str(rows[0]["s"]) if rows else None
 
 
 def with_prefixes(text: str) -> str:

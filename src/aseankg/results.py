@@ -16,6 +16,7 @@ b'city\\r\\nhttps://w3id.org/aseankg/id/place/ha-noi\\r\\n'
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,31 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+#: One prefix per folder of entity IRIs, so that an IRI printed as ``meeting:amm-58`` is valid SPARQL
+#: (``id:meeting/amm-58`` is not: a local name cannot hold ``/``). ``org/`` is ``organization:``, as
+#: ``org:`` is the W3C Organization Ontology.
+ID_PREFIXES = {("organization" if folder == "org" else folder): f"https://w3id.org/aseankg/id/{folder}/"
+               for folder in ("meeting", "person", "country", "org", "series", "place", "role", "post",
+                              "initiative", "document", "participation", "chairmanship", "partnership",
+                              "level", "article", "mention")}
+
+_LOCAL = re.compile(r"[A-Za-z0-9_]([\w.-]*[\w-])?\Z", re.ASCII)
+
+
+def compact(iri: str) -> str:
+    """``iri`` as text that can be pasted back into a query: a prefixed name (``akg:Summit``,
+    ``meeting:amm-58``) when one of ``PREFIXES``/``ID_PREFIXES`` gives a valid one, else ``<iri>``.
+
+    >>> compact("https://w3id.org/aseankg/id/meeting/amm-58")
+    'meeting:amm-58'
+    >>> compact("https://w3id.org/aseankg/id/graph/reference")
+    '<https://w3id.org/aseankg/id/graph/reference>'
+    """
+    for prefix, namespace in (*ID_PREFIXES.items(), *PREFIXES.items()):
+        if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
 
 # --------------------------------------------------------------------------------------------- terms
 

@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from .. import settings
-from ..results import PREFIXES
+from ..results import ID_PREFIXES, PREFIXES, compact
 
 ID = settings.ID_NS
 AKG = settings.ONTOLOGY_NS
@@ -44,7 +44,7 @@ FOLDER_TYPES = {
 NARY_TYPES = {"Participation", "Chairmanship", "Partnership"}
 
 _PREFIX_TEXT = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in
-                       {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}.items())
+                       {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES, **ID_PREFIXES}.items())
 
 
 class Reader:
@@ -88,6 +88,9 @@ def local_name(iri: str) -> str:
 
 def short_name(iri: str) -> str:
     """``iri`` with a known prefix (``akg:Summit``, ``id:person/bui-thanh-son``), else as it is."""
+    short = compact(iri)  # a prefixed name a query accepts (meeting:amm-58), if there is one
+    if not short.startswith("<"):
+        return short
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace):]}"

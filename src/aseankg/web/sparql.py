@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .. import settings
-from ..results import PREFIXES
+from ..results import ID_PREFIXES, PREFIXES, compact
 from ..safety import QueryRefused, QuerySyntaxError
 from ..store import OverLimit, StoreError
 from ..xmltext import neutralise_csv
@@ -33,7 +33,7 @@ bp = Blueprint("sparql", __name__)
 DESCRIPTION_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
                      "application/ld+json": "json-ld", "application/trig": "trig"}
 #: The prefixes the query editor starts with.
-EDITOR_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES}
+EDITOR_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES, **ID_PREFIXES}
 
 
 def endpoint() -> Endpoint:
@@ -201,8 +201,7 @@ def cell(term: dict | None) -> dict:
     value = term["value"]
     if term["type"] == "uri":
         if value.startswith(settings.ID_NS):
-            return {"text": "id:" + value[len(settings.ID_NS):], "href": "/id/" + value[len(settings.ID_NS):],
-                    "note": ""}
+            return {"text": compact(value), "href": "/id/" + value[len(settings.ID_NS):], "note": ""}
         for prefix, namespace in EDITOR_PREFIXES.items():
             if value.startswith(namespace) and len(value) > len(namespace):
                 return {"text": f"{prefix}:{value[len(namespace):]}", "href": None, "note": value}
