@@ -205,7 +205,7 @@ def test_query_page(client):
     r = get(client, SELECT, "text/html")
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="result-table"' in page
-    assert '<a href="/id/country/VNM">id:country/VNM</a>' in page
+    assert '<a href="/id/country/VNM">country:VNM</a>' in page  # a name that pastes back into a query
     assert "format=csv" in page and "format=json" in page
     r = get(client, "SELECT * WHERE { ?s ?p }", "text/html")
     assert r.status_code == 400 and 'id="error"' in r.get_data(as_text=True)

@@ -10,7 +10,7 @@ with its labels and the sentence that states it (``aseankg extract FILE`` prints
 ("58th ASEAN Foreign Ministers' Meeting", '2025-07-09', 'Kuala Lumpur')
 >>> p = facts["participations"][0]
 >>> p["person"], p["capacity"], p["country"], p["rule"]
-('Dang Hoang Giang', 'HeadOfDelegation', 'Viet Nam', 'verb')
+('Dang Hoang Giang', 'HeadOfDelegation', 'Viet Nam', 'delegation')
 >>> print(format_facts(facts).splitlines()[0])
 Article: (no headline)
 """
