@@ -330,3 +330,8 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
         except OSError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges to {output}")
+
+
+from .review_cli import review  # noqa: E402  (a group of its own module, registered here)
+
+main.add_command(review)

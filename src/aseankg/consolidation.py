@@ -6,7 +6,7 @@ keeps only the **preferred** value; every claimed value stays queryable in the c
 (``settings.CONSOLIDATED_GRAPH``) as an ``akg:Claim`` (an ``rdf:Statement``: ``rdf:subject``,
 ``rdf:predicate``, ``rdf:object``) with its rank (``akg:PreferredRank``, ``akg:NormalRank``,
 ``akg:DeprecatedRank``, Wikidata's statement ranks), the articles it comes from
-(``prov:wasDerivedFrom``), ``akg:articleCount`` and ``akg:outletCount``; the preferred claim also
+(``prov:hadPrimarySource``), ``akg:articleCount`` and ``akg:outletCount``; the preferred claim also
 names the rule that chose it (``akg:preferenceRule``) and whether an undecided disagreement remains
 (``akg:openConflict``). So the default graph is the merge of the named graphs (``store``) except the
 non-preferred values of :data:`SINGLE_VALUED` properties and the facts an analyst rejected
@@ -216,7 +216,8 @@ def ranked(subject: URIRef, prop: URIRef, values: dict[Node, set[str]], sources:
         elif len(claims) > 1:
             best.rule = "correction"
         superseded = status and best.rule == "recency"  # a later report updates an earlier one
-        best.open_conflict = best.rule != "correction" and not superseded and any(not compatible(best.term, c.term) for c in live[1:])
+        disagree = any(not compatible(best.term, c.term) for c in live[1:])
+        best.open_conflict = best.rule != "correction" and not superseded and disagree
     return live + [c for c in claims if c.term in rejected]
 
 
@@ -226,7 +227,7 @@ def claim_triples(claim: Claim) -> list[tuple]:
     triples = [(c, RDF.type, AKG.Claim), (c, RDF.subject, claim.subject), (c, RDF.predicate, claim.property),
                (c, RDF.object, claim.term), (c, AKG.rank, RANKS[claim.rank]),
                (c, AKG.articleCount, Literal(claim.articles)), (c, AKG.outletCount, Literal(claim.outlets))]
-    triples += [(c, PROV.wasDerivedFrom, URIRef(a)) for a in claim.sources]
+    triples += [(c, PROV.hadPrimarySource, URIRef(a)) for a in claim.sources]
     triples += [(c, AKG.decidedBy, URIRef(k)) for k in claim.corrections]
     if claim.rule:
         triples += [(c, AKG.preferenceRule, Literal(claim.rule)), (c, AKG.openConflict, Literal(claim.open_conflict)),
@@ -274,16 +275,18 @@ def _consolidate_batch(store, entities: list[URIRef], corrections, report: Conso
             triples += claim_triples(c)
         report.contested += len(ranking) > 1
         report.open_conflicts += bool(ranking and ranking[0].open_conflict)
-    other_rejects = [(k.subject, k.property, k.value) for k in mine if k.property not in single and k.action == "reject"]
-    other_asserts = [(k.subject, k.property, k.value) for k in mine if k.property not in single and k.action == "assert"]
+    many = [k for k in mine if k.property not in single]  # facts of many-valued properties
+    other_rejects = [(k.subject, k.property, k.value) for k in many if k.action == "reject"]
+    other_asserts = [(k.subject, k.property, k.value) for k in many if k.action == "assert"]
     triples += other_asserts
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
     lines = "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples}))
     drops = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in other_rejects)
-    store._update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {_values('e', entities)} {_values('p', SINGLE_VALUED)} ?e ?p ?v }} ;
-DELETE {{ ?c ?cp ?co }} WHERE {{ {_values('e', entities)} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
+    ents, props = _values('e', entities), _values('p', SINGLE_VALUED)
+    store._update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
+DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
-DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {_values('e', entities)} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
+DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE DATA {{ {drops} }} ;
 INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
     report.entities += len(entities)
@@ -291,11 +294,12 @@ INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
 
 def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:
     """The claims of the consolidated graph about ``entity`` (one property or all), best first."""
-    rows = store.query(f"""SELECT ?c ?p ?v ?rank ?n ?o ?rule ?open ?a ?k WHERE {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> {{
+    rows = store.query(f"""SELECT ?c ?p ?v ?rank ?n ?o ?rule ?open ?a ?k WHERE {{
+      GRAPH <{settings.CONSOLIDATED_GRAPH}> {{
         ?c <{RDF.subject}> ?e ; <{RDF.predicate}> ?p ; <{RDF.object}> ?v ; <{AKG.rank}> ?rank ;
            <{AKG.articleCount}> ?n ; <{AKG.outletCount}> ?o .
         OPTIONAL {{ ?c <{AKG.preferenceRule}> ?rule ; <{AKG.openConflict}> ?open }}
-        OPTIONAL {{ ?c <{PROV.wasDerivedFrom}> ?a }} OPTIONAL {{ ?c <{AKG.decidedBy}> ?k }} }} }}""",
+        OPTIONAL {{ ?c <{PROV.hadPrimarySource}> ?a }} OPTIONAL {{ ?c <{AKG.decidedBy}> ?k }} }} }}""",
                        bindings={"e": entity, **({"p": prop} if prop else {})}, inference=False).rows
     order = {v: i for i, v in enumerate(RANKS.values())}
     found: dict[str, Claim] = {}

@@ -35,7 +35,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -137,7 +137,7 @@ def active_corrections(store) -> list[Correction]:
 
 
 def _now() -> Literal:
-    return Literal(datetime.now(timezone.utc).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    return Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
 
 
 def _analyst(name: str) -> URIRef:
@@ -197,7 +197,6 @@ def undo(store, ident: str, *, analyst: str = "analyst") -> Correction:
     graph = store.graph(settings.CORRECTIONS_GRAPH)
     when = _now()
     graph.add((k.iri, PROV.invalidatedAtTime, when))
-    graph.add((k.iri, PROV.wasInvalidatedBy, _analyst(analyst)))
     _write(store, graph, {k.subject})
     return find(store, k.id)
 
