@@ -34,10 +34,10 @@ def values(store, entity, prop) -> list[str]:
 
 
 def test_two_dates_give_one_preferred_date_with_its_rule_and_both_claims(store):
-    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-27"]
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-26"]
     claims = [c for c in claims_about(store, SUMMIT) if c.property == SCHEMA.startDate]
-    assert [(c.value, c.rank) for c in claims] == [("2025-10-27", "preferred"), ("2025-10-26", "normal")]
-    assert claims[0].rule == "recency" and claims[0].articles == 1 and claims[0].outlets == 1
+    assert [(c.value, c.rank) for c in claims] == [("2025-10-26", "preferred"), ("2025-10-27", "normal")]
+    assert claims[0].rule == "span" and claims[0].articles == 1 and claims[0].outlets == 1
     assert all(len(c.sources) == 1 for c in claims) and claims[0].sources != claims[1].sources
 
 
@@ -50,8 +50,9 @@ def test_upcoming_then_held_is_held(store):
 def test_seed_amm58_is_consolidated_and_the_default_graph_conforms(tmp_path):
     store = EmbeddedStore(tmp_path / "kg")
     build_articles([settings.ARTICLES_DIR, CONFLICTING], store)
-    for prop in (SCHEMA.startDate, SCHEMA.endDate, AKG.reportedStatus):
-        assert len(values(store, AMM, prop)) == 1
+    assert values(store, AMM, SCHEMA.startDate) == ["2025-07-08"]  # the span both articles report
+    assert values(store, AMM, SCHEMA.endDate) == ["2025-07-11"]
+    assert values(store, AMM, AKG.reportedStatus) == [str(AKG.Held)]
     merged = store.union_graph() - store.graph(settings.REFERENCE_GRAPH)  # the validator adds what it needs
     result = load_validator().validate(merged)
     store.close()
@@ -64,16 +65,16 @@ def test_an_assertion_beats_every_article_and_undo_restores(store):
     assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-25"]
     assert claims_about(store, SUMMIT, SCHEMA.startDate)[0].rule == "correction"
     undo(store, k.id, analyst="alice")
-    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-27"]
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-26"]
     assert corrections(store)[0].undone and not active_corrections(store)
 
 
 def test_a_rejection_makes_the_alternative_preferred(store):
-    record(store, "reject", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-27",
+    record(store, "reject", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-26",
            reason="misread", analyst="bob")
-    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-26"]
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-27"]
     ranks = {c.value: c.rank for c in claims_about(store, SUMMIT, SCHEMA.startDate)}
-    assert ranks == {"2025-10-26": "preferred", "2025-10-27": "deprecated"}
+    assert ranks == {"2025-10-27": "preferred", "2025-10-26": "deprecated"}
 
 
 def test_a_correction_survives_a_rebuild_and_a_re_extraction(store, monkeypatch):
@@ -102,7 +103,7 @@ def test_the_conflict_list_empties_as_corrections_are_made(store):
     assert {(r["property"]) for r in conflicts} == {str(SCHEMA.startDate), str(SCHEMA.endDate)}
     record(store, "assert", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-26", reason="r", analyst="a")
     assert [r["property"] for r in open_conflicts(store)] == [str(SCHEMA.endDate)]
-    record(store, "reject", "id:meeting/asean-summit-47", "schema:endDate", "2025-10-27", reason="r", analyst="a")
+    record(store, "reject", "id:meeting/asean-summit-47", "schema:endDate", "2025-10-26", reason="r", analyst="a")
     assert open_conflicts(store) == []
 
 

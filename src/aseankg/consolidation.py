@@ -20,10 +20,12 @@ The rules, in order (the first that tells the values apart decides, and names th
 3. ``agreement``: more outlets (``schema:publisher``, else the url's host), then more articles. A
    less precise date supports every date it is a prefix of (``2025-07`` supports ``2025-07-09``).
 4. ``precision``: the more precise value (a full date over a month, a month over a year).
-5. ``extraction-rule``: the claim made by the extraction rules with the better measured precision
+5. ``span`` (dates only): the earliest start date, the latest end date. An article on one day of a
+   meeting reports that day as its start and end; the widest span covers every day reported.
+6. ``extraction-rule``: the claim made by the extraction rules with the better measured precision
    (:data:`RULE_PRECISION`; rules with no measurement count 0.5).
-6. ``recency``: the claim of the most recently published article.
-7. ``order``: the smallest value, so that a tie is decided the same way on every build.
+7. ``recency``: the claim of the most recently published article.
+8. ``order``: the smallest value, so that a tie is decided the same way on every build.
 
 A value alone is ``single``. :func:`consolidate` runs at the end of every build for the entities the
 build's articles touched (``touched_entities``), and at once for the subject of a correction.
@@ -170,6 +172,12 @@ def _supports(weaker: Node, stronger: Node) -> bool:
                                   and str(stronger).startswith(str(weaker)))
 
 
+def _span(prop: URIRef, term: Node) -> tuple:
+    """Wider first: the earliest start date, the latest end date."""
+    digits = tuple(-ord(ch) if prop == SCHEMA.startDate else ord(ch) for ch in str(term))
+    return digits
+
+
 def compatible(a: Node, b: Node) -> bool:
     """Two values that do not disagree: equal, or one date a prefix of the other."""
     return _supports(a, b) or _supports(b, a)
@@ -196,6 +204,7 @@ def ranked(subject: URIRef, prop: URIRef, values: dict[Node, set[str]], sources:
             *([("recency", lambda c: (newest[c.term], c.term == AKG.Held))] if status else []),
             ("agreement", lambda c: (c.outlets, c.articles)),
             ("precision", lambda c: _precision(c.term)),
+            *([("span", lambda c: _span(prop, c.term))] if prop in (SCHEMA.startDate, SCHEMA.endDate) else []),
             ("extraction-rule", rule_score),
             ("recency", lambda c: newest[c.term])]
     live = [c for c in claims if c.term not in rejected]
@@ -316,22 +325,9 @@ def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Clai
     return sorted(found.values(), key=lambda c: (str(c.property), order[RANKS[c.rank]], -c.articles, str(c.term)))
 
 
-OPEN_CONFLICTS = f"""PREFIX akg: <{settings.ONTOLOGY_NS}>
-PREFIX rdf: <{RDF}>
-SELECT ?entity ?property ?preferred ?rule (COUNT(DISTINCT ?alt) AS ?alternatives) (SUM(?n) AS ?reports)
-WHERE {{
-  GRAPH <{settings.CONSOLIDATED_GRAPH}> {{
-    ?claim akg:openConflict true ; rdf:subject ?entity ; rdf:predicate ?property ; rdf:object ?preferred ;
-           akg:preferenceRule ?rule .
-    ?alt rdf:subject ?entity ; rdf:predicate ?property ; akg:articleCount ?n .
-    FILTER NOT EXISTS {{ ?alt akg:rank akg:DeprecatedRank }}
-  }}
-}}
-GROUP BY ?entity ?property ?preferred ?rule
-ORDER BY DESC(?reports) ?entity ?property"""
-
-
 def open_conflicts(store) -> list[dict]:
     """Entities whose claims disagree and no correction decides, most-reported first
     (``queries/17-open-conflicts.rq``)."""
-    return store.query(OPEN_CONFLICTS, inference=False).dicts()
+    from .queries import run_saved
+
+    return run_saved(store, "open-conflicts").dicts()
