@@ -27,7 +27,7 @@ def measure(sizes: dict[int, int], scratch: str, *, log=print) -> dict:
         write_corpus(folder / "articles", count)
         store = open_store(folder / "store")
         try:
-            build_seconds, _ = timed(lambda s=store: build_articles([folder / "articles"], s))
+            build_seconds, _ = timed(lambda s=store, f=folder: build_articles([f / "articles"], s))
             full = [timed(lambda s=store: consolidate(s))[0] for _ in range(runs)]
             report = consolidate(store)
             articles = [g for g in store.named_graphs() if "/article/" in g]
