@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
-SECTIONS = ("ingest", "endpoint", "library", "inference", "exports")
+SECTIONS = ("ingest", "endpoint", "library", "inference", "exports", "consolidation")
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
 
@@ -43,15 +43,16 @@ class Plan:
     inference_runs: int = 1
     export_nodes: int = 1000
     export_runs: int = 1
+    consolidation: dict[int, int] = field(default_factory=lambda: {30: 2})  # articles -> whole-store runs
 
 
 QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_runs=2, load_seconds=1.0,
              cold_starts=1, query_cap=4.0, library_triples=5_000, library_runs=1, rdflib_cap=3.0,
-             inference={5_000: 5.0}, export_nodes=300)
+             inference={5_000: 5.0}, export_nodes=300, consolidation={30: 2})
 FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=2,
             load_seconds=5.0, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
             rdflib_cap=20.0, inference={100_000: 60.0, 1_000_000: 30.0}, inference_runs=1,
-            export_nodes=100_000, export_runs=1)
+            export_nodes=100_000, export_runs=1, consolidation={100: 3, 10_000: 1})
 
 
 def machine() -> dict:
@@ -86,7 +87,7 @@ def machine() -> dict:
 
 def run(plan: Plan, sections: list[str], scratch: str, log, save=None) -> dict:
     """Measure ``sections`` with ``plan``; ``save(results so far)`` is called after each section."""
-    from . import endpoint, exports, inference, ingest, library
+    from . import consolidation, endpoint, exports, inference, ingest, library
 
     out: dict = {}
     for section in sections:
@@ -108,6 +109,8 @@ def run(plan: Plan, sections: list[str], scratch: str, log, save=None) -> dict:
             out[section] = inference.measure(plan.inference, scratch, runs=plan.inference_runs, log=log)
         elif section == "exports":
             out[section] = exports.measure(plan.export_nodes, scratch, runs=plan.export_runs, log=log)
+        elif section == "consolidation":
+            out[section] = consolidation.measure(plan.consolidation, scratch, log=log)
         out[section]["section_seconds"] = round(time.perf_counter() - started, 1)
         if save:
             save(out)
@@ -186,6 +189,11 @@ def table(results: dict) -> str:
                      _fmt(x["project_seconds"], " s"), "", ""))
         rows.append(("GEXF (dynamic) / GraphML of it", f"{_fmt(x['gexf_seconds'], ' s')} / "
                      f"{_fmt(x['graphml_seconds'], ' s')}", "", ""))
+    for size, c in s.get("consolidation", {}).get("sizes", {}).items():
+        rows.append((f"consolidation of {size} articles ({c['entities']:,} entities): whole store, ms/article",
+                     _fmt(c["whole_store_ms_per_article"], " ms"), "", ""))
+        rows.append((f"consolidation at {size} articles: one article's entities (as a build pays it)",
+                     _fmt(c["incremental_ms_per_article"], " ms"), "", ""))
     lines = ["| measure | figure: median (min–max) | target | verdict |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)

@@ -31,13 +31,15 @@ DESIGN_CLASSES = [AKG.Country, AKG.Organization, AKG.Person, ORG.Post, ORG.Role,
                   AKG.Article, AKG.Mention]
 # Classes added by the extensions (ontology/README.md).
 EXTENSION_CLASSES = [AKG.Retreat, AKG.WorkingGroupMeeting, AKG.Forum, AKG.MeetingStatus, AKG.Capacity,
-                     AKG.PartnershipLevel, AKG.ChairingParticipation]
+                     AKG.PartnershipLevel, AKG.ChairingParticipation, AKG.Claim, AKG.Rank, AKG.Correction,
+                     AKG.CorrectionAction]
 SUPERCLASSES = {AKG.Country: SCHEMA.Country, AKG.Organization: ORG.Organization, AKG.Person: SCHEMA.Person,
                 AKG.Place: SCHEMA.Place, AKG.Meeting: SCHEMA.Event, AKG.Article: SCHEMA.NewsArticle,
                 AKG.Summit: AKG.Meeting, AKG.MinisterialMeeting: AKG.Meeting,
                 AKG.SeniorOfficialsMeeting: AKG.Meeting, AKG.Retreat: AKG.Meeting,
                 AKG.WorkingGroupMeeting: AKG.Meeting, AKG.Forum: AKG.Meeting,
-                AKG.PartnershipLevel: SKOS.Concept, AKG.ChairingParticipation: AKG.Participation}
+                AKG.PartnershipLevel: SKOS.Concept, AKG.ChairingParticipation: AKG.Participation,
+                AKG.Claim: RDF.Statement, AKG.Correction: PROV.Entity}
 
 PERSON_COUNTRY_ORG = {AKG.Person, AKG.Country, AKG.Organization}
 COUNTRY_ORG = {AKG.Country, AKG.Organization}
@@ -99,10 +101,21 @@ SIGNATURES = {
     AKG.capital: (AKG.Country, AKG.Place),
     ORG.subOrganizationOf: (AKG.Organization, AKG.Organization),
     AKG.chairingSelf: (AKG.ChairingParticipation, AKG.ChairingParticipation),
+    # claims, ranks and corrections (consolidation.py, corrections.py)
+    AKG.rank: (AKG.Claim, AKG.Rank),
+    AKG.articleCount: (AKG.Claim, XSD.integer),
+    AKG.outletCount: (AKG.Claim, XSD.integer),
+    AKG.preferenceRule: (AKG.Claim, XSD.string),
+    AKG.openConflict: (AKG.Claim, XSD.boolean),
+    AKG.decidedBy: (AKG.Claim, AKG.Correction),
+    AKG.correctionAction: (AKG.Correction, AKG.CorrectionAction),
+    AKG.reason: (AKG.Correction, XSD.string),
 }
 INDIVIDUALS = {AKG.Chair: AKG.Capacity, AKG.CoChair: AKG.Capacity, AKG.HeadOfDelegation: AKG.Capacity,
                AKG.Delegate: AKG.Capacity, AKG.Speaker: AKG.Capacity,
-               AKG.Upcoming: AKG.MeetingStatus, AKG.Held: AKG.MeetingStatus}
+               AKG.Upcoming: AKG.MeetingStatus, AKG.Held: AKG.MeetingStatus,
+               AKG.PreferredRank: AKG.Rank, AKG.NormalRank: AKG.Rank, AKG.DeprecatedRank: AKG.Rank,
+               AKG.Reject: AKG.CorrectionAction, AKG.Assert: AKG.CorrectionAction}
 
 
 def local(term) -> str:

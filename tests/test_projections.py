@@ -132,7 +132,8 @@ def test_full_graph_keeps_every_relation_between_entities(seed_store, seed_data)
     for p, who, m in rows:
         assert G.has_edge(str(p), str(who), key="participant") and G.has_edge(str(p), str(m), key="meeting")
         assert G.nodes[str(p)]["type"] == "Participation"
-    held = seed_store.query(PREFIX + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?m akg:inSeries ?s } }",
+    held = seed_store.query(PREFIX + "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a akg:Article . "
+                            "?m akg:inSeries ?s } }",
                             bindings={"m": URIRef(ID + "meeting/amm-58")}, inference=False).rows[0][0]
     assert G.edges[ID + "meeting/amm-58", ID + "series/amm", "inSeries"]["weight"] == int(held) == 2
     assert "Held" in G.nodes[ID + "meeting/amm-58"]["reportedStatus"]

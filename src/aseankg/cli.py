@@ -475,3 +475,8 @@ def evaluate(gold: str, articles: tuple[str, ...], fmt: str) -> None:
         raise click.ClickException(f"none of the articles under {', '.join(articles)} is annotated in {gold} "
                                    "(articles are matched by file name)")
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.table())
+
+
+from .review_cli import review  # noqa: E402  (a group of its own module, registered here)
+
+main.add_command(review)

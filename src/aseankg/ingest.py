@@ -33,6 +33,7 @@ from pathlib import Path, PurePath
 from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
+from .consolidation import consolidate, touched_entities
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
@@ -72,6 +73,8 @@ class BuildReport:
     entities: Counter = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)  # files in the folders that were not read, and why
     report_names: Counter = field(default_factory=Counter)  # quarantine report names used by this build
+    touched: set = field(default_factory=set)  # entities whose single-valued properties the build changed
+    consolidated: int = 0  # entities consolidated at the end of the build (consolidation.py)
 
     def summary(self) -> str:
         lines = [f"articles: {self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
@@ -147,6 +150,7 @@ def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
     pipeline = Pipeline(store)
     with pipeline.frozen():
         _build(paths, store, pipeline.validator, report, progress, quarantine_dir)
+    report.consolidated = consolidate(store, report.touched).entities
     return report
 
 
@@ -177,6 +181,7 @@ def build_read(items: Iterable[tuple[str, str, Article | ArticleError]], store: 
     pipeline = Pipeline(store)
     with pipeline.frozen():
         _build_items(items, store, pipeline.validator, report, progress, quarantine_dir)
+    report.consolidated = consolidate(store, report.touched).entities
     return report
 
 
@@ -242,6 +247,9 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
                         quarantine_dir)
             continue
         replaces = _replaced(item, key, iri, records, by_url, by_key, seen)
+        for old in replaces:
+            report.touched |= touched_entities(store.graph(old))
+        report.touched |= touched_entities(graph)
         store.write_article(iri, graph, replaces=replaces)
         for old in replaces:
             del records[old]

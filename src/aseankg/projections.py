@@ -150,10 +150,13 @@ SELECT DISTINCT ?x ?who ?meeting ?capacity ?represents WHERE {
 _RELATION_QUERY = f"""
 SELECT ?x ?p ?o ?n WHERE {{
   {{ SELECT ?x WHERE {{ ?x ?anyP ?anyO }} GROUP BY ?x
-     HAVING ({_IN_ID} && !STRSTARTS(STR(?x), "{ID}article/") && !STRSTARTS(STR(?x), "{ID}graph/")) }}
+     HAVING ({_IN_ID} && !STRSTARTS(STR(?x), "{ID}article/") && !STRSTARTS(STR(?x), "{ID}graph/")
+             && !STRSTARTS(STR(?x), "{ID}claim/") && !STRSTARTS(STR(?x), "{ID}correction/")
+             && !STRSTARTS(STR(?x), "{ID}analyst/")) }}
   {{ SELECT ?x ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE {{
        GRAPH ?g {{ ?x ?p ?o }}
-       FILTER (?g != <{settings.ONTOLOGY_GRAPH}> && ?g != <{settings.INFERENCE_GRAPH}>)
+       FILTER (?g NOT IN (<{settings.ONTOLOGY_GRAPH}>, <{settings.INFERENCE_GRAPH}>, <{settings.CONSOLIDATED_GRAPH}>,
+                          <{settings.CORRECTIONS_GRAPH}>))
        FILTER (?p NOT IN ({", ".join(f"<{p}>" for p in sorted(SKIPPED_RELATIONS))}))
      }} GROUP BY ?x ?p ?o }}
 }}"""

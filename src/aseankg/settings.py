@@ -30,6 +30,10 @@ ID_NS = "https://w3id.org/aseankg/id/"
 REFERENCE_GRAPH = ID_NS + "graph/reference"
 ONTOLOGY_GRAPH = ID_NS + "graph/ontology"
 INFERENCE_GRAPH = ID_NS + "graph/inferred"
+#: Every claimed value of a single-valued property, ranked, and the preferred ones (consolidation.py).
+CONSOLIDATED_GRAPH = ID_NS + "graph/consolidated"
+#: Analysts' corrections (corrections.py): never written by a build.
+CORRECTIONS_GRAPH = ID_NS + "graph/corrections"
 
 #: Input size cap for one article file, in bytes.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024

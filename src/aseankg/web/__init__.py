@@ -42,7 +42,7 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
     """
     if allow_update and not token:
         raise ValueError("updates need a bearer token: pass token= (aseankg serve --token)")
-    from . import entities, graphs, home, meta, ontology_page, security, sparql
+    from . import entities, graphs, home, meta, ontology_page, review, security, sparql
 
     app = Flask(__name__)
     limits = Limits(time_limit=time_limit, max_rows=max_rows, max_body=max_body,
@@ -52,7 +52,7 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
     app.extensions["aseankg"] = Endpoint(store, limits=limits, workers=workers, allow_update=allow_update)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
-    for views in (home.bp, entities.bp, graphs.bp, ontology_page.bp):
+    for views in (home.bp, entities.bp, graphs.bp, ontology_page.bp, review.bp):
         app.register_blueprint(views)
     security.init_app(app)
     return app

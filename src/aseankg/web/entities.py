@@ -378,7 +378,10 @@ def entity(path: str):
     if media == "text/html":
         ego = ego_network(store, iri, timeout=read.timeout)
         timeline = person_timeline(store, iri, timeout=read.timeout) if view.kind == "Person" else None
+        from .review import review_panel
+
         html = render_template("entity.html", view=view, ego=ego, ego_svg=render_ego_svg(ego),
+                               review=review_panel(store, iri), path=f"/id/{path}",
                                exports=export_links(**export_filters(view)),
                                timeline=timeline, rdf_links=[(ext.upper() if ext != "jsonld" else "JSON-LD",
                                                               f"/id/{path}.{ext}")

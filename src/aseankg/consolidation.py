@@ -1,0 +1,333 @@
+"""Consolidation: one preferred value for each single-valued property, chosen from what articles claim.
+
+Every article graph keeps what that article claims. When two articles disagree (two start dates for
+one meeting, "upcoming" in a preview and "held" in a report), the default graph that queries read
+keeps only the **preferred** value; every claimed value stays queryable in the consolidated graph
+(``settings.CONSOLIDATED_GRAPH``) as an ``akg:Claim`` (an ``rdf:Statement``: ``rdf:subject``,
+``rdf:predicate``, ``rdf:object``) with its rank (``akg:PreferredRank``, ``akg:NormalRank``,
+``akg:DeprecatedRank``, Wikidata's statement ranks), the articles it comes from
+(``prov:hadPrimarySource``), ``akg:articleCount`` and ``akg:outletCount``; the preferred claim also
+names the rule that chose it (``akg:preferenceRule``) and whether an undecided disagreement remains
+(``akg:openConflict``). So the default graph is the merge of the named graphs (``store``) except the
+non-preferred values of :data:`SINGLE_VALUED` properties and the facts an analyst rejected
+(:mod:`aseankg.corrections`); the consolidated graph states the preferred values and is merged too.
+
+The rules, in order (the first that tells the values apart decides, and names the claim's rule):
+
+1. ``correction``: an analyst's assertion beats every article; a rejected value is deprecated.
+2. ``recency`` (status only): the status of the most recently published article wins, "held" on a
+   tie: a report after the meeting supersedes the preview that called it upcoming.
+3. ``agreement``: more outlets (``schema:publisher``, else the url's host), then more articles. A
+   less precise date supports every date it is a prefix of (``2025-07`` supports ``2025-07-09``).
+4. ``precision``: the more precise value (a full date over a month, a month over a year).
+5. ``span`` (dates only): the earliest start date, the latest end date. An article on one day of a
+   meeting reports that day as its start and end; the widest span covers every day reported.
+6. ``extraction-rule``: the claim made by the extraction rules with the better measured precision
+   (:data:`RULE_PRECISION`; rules with no measurement count 0.5).
+7. ``recency``: the claim of the most recently published article.
+8. ``order``: the smallest value, so that a tie is decided the same way on every build.
+
+A value alone is ``single``. :func:`consolidate` runs at the end of every build for the entities the
+build's articles touched (``touched_entities``), and at once for the subject of a correction.
+
+>>> from aseankg.store import EmbeddedStore
+>>> from rdflib import Literal, URIRef
+>>> from rdflib.namespace import XSD
+>>> store = EmbeddedStore(None)
+>>> m, start = URIRef(settings.ID_NS + "meeting/amm-58"), URIRef("https://schema.org/startDate")
+>>> for n, day in enumerate(["2025-07-08", "2025-07-09", "2025-07-09"]):
+...     a = URIRef(settings.ID_NS + f"article/{n}")
+...     store.write_article(a, [(a, RDF.type, AKG.Article), (m, start, Literal(day, datatype=XSD.date))])
+>>> consolidate(store, {m}).entities
+1
+>>> [str(d) for (d,) in store.query("SELECT ?d WHERE { ?m <https://schema.org/startDate> ?d }", bindings={"m": m}).rows]
+['2025-07-09']
+>>> [(c.value, c.rank, c.rule, c.articles) for c in claims_about(store, m)]
+[('2025-07-09', 'preferred', 'agreement', 2), ('2025-07-08', 'normal', None, 1)]
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from . import settings
+
+AKG = Namespace(settings.ONTOLOGY_NS)
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+#: The properties one entity has one value of (meetings, participations, chairmanships, posts).
+SINGLE_VALUED = (SCHEMA.startDate, SCHEMA.endDate, AKG.ordinal, AKG.location, AKG.hostCountry,
+                 AKG.reportedStatus, AKG.inSeries, SCHEMA.eventAttendanceMode, AKG.represents,
+                 AKG.chairCountry, AKG.ofOrganization, AKG.year, AKG.theme, ORG.role, ORG.postIn)
+#: Measured precision of extraction rules (akg:extractionRule), where a measurement exists.
+RULE_PRECISION: dict[str, float] = {}
+RANKS = {"preferred": AKG.PreferredRank, "normal": AKG.NormalRank, "deprecated": AKG.DeprecatedRank}
+#: How many entities one update handles (keeps each SPARQL update a few hundred kB).
+BATCH = 500
+
+
+@dataclass
+class Claim:
+    """One value claimed for one entity's property, with who claims it and how it ranks."""
+
+    subject: URIRef
+    property: URIRef
+    term: Node
+    articles: int = 0
+    outlets: int = 0
+    sources: list[str] = field(default_factory=list)  # article IRIs, sorted
+    rank: str = "normal"
+    rule: str | None = None  # for the preferred claim: the rule that chose it
+    open_conflict: bool = False
+    corrections: list[str] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return str(self.term)
+
+    @property
+    def iri(self) -> URIRef:
+        key = f"{self.subject}|{self.property}|{self.term.n3()}".encode()
+        return URIRef(settings.ID_NS + "claim/" + hashlib.sha1(key).hexdigest()[:16])
+
+
+@dataclass
+class ConsolidationReport:
+    entities: int = 0
+    contested: int = 0  # (entity, property) pairs with more than one value claimed
+    open_conflicts: int = 0
+
+
+@dataclass
+class _Source:
+    outlet: str
+    published: str  # "" when unknown
+    rules: tuple[str, ...] = ()
+
+
+def touched_entities(triples: Iterable[tuple]) -> set[URIRef]:
+    """The subjects of single-valued properties among ``triples`` (an article graph)."""
+    props = set(SINGLE_VALUED)
+    return {s for s, p, _ in triples if p in props and isinstance(s, URIRef)}
+
+
+def _values(name: str, terms: Iterable[Node]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(sorted(t.n3() for t in terms))} }}"
+
+
+def _sources(store, articles: set[str]) -> dict[str, _Source]:
+    """Outlet and publication date of each article IRI."""
+    if not articles:
+        return {}
+    rows = store.query(f"""SELECT ?a ?pub ?url ?date WHERE {{ {_values('a', map(URIRef, articles))}
+        OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/publisher> ?pub }} }}
+        OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/url> ?url }} }}
+        OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/datePublished> ?date }} }} }}""", inference=False).rows
+    found: dict[str, _Source] = {}
+    for a, pub, url, date in sorted(rows, key=lambda r: tuple(str(t) for t in r)):
+        outlet = str(pub) if pub else (urlparse(str(url)).hostname or str(a)) if url else str(a)
+        found.setdefault(str(a), _Source(outlet.strip().lower(), str(date or "")))
+    return found
+
+
+def claimed(store, entities: Iterable[URIRef]) -> dict[tuple[URIRef, URIRef], dict[Node, set[str]]]:
+    """(entity, property) → value → the article graphs that state it (only article graphs)."""
+    entities = sorted(set(entities))
+    found: dict = defaultdict(lambda: defaultdict(set))
+    if not entities:
+        return found
+    rows = store.query(f"""SELECT ?e ?p ?v ?g WHERE {{ {_values('e', entities)} {_values('p', SINGLE_VALUED)}
+        GRAPH ?g {{ ?e ?p ?v }} GRAPH ?g {{ ?g a <{AKG.Article}> }} }}""", inference=False).rows
+    for e, p, v, g in rows:
+        found[(e, p)][v].add(str(g))
+    return found
+
+
+def _rules(store, entities: list[URIRef]) -> dict[tuple[URIRef, str], tuple[str, ...]]:
+    rows = store.query(f"""SELECT ?e ?g ?r WHERE {{ {_values('e', entities)}
+        GRAPH ?g {{ ?e <{AKG.extractionRule}> ?r }} }}""", inference=False).rows
+    rules: dict = defaultdict(set)
+    for e, g, r in rows:
+        rules[(e, str(g))].add(str(r))
+    return {k: tuple(sorted(v)) for k, v in rules.items()}
+
+
+def _precision(term: Node) -> int:
+    return len(str(term)) if isinstance(term, Literal) and term.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear) else 0
+
+
+def _supports(weaker: Node, stronger: Node) -> bool:
+    """Whether claiming ``weaker`` also supports ``stronger`` (a date that is a prefix of it)."""
+    return weaker == stronger or (_precision(weaker) and _precision(stronger) > _precision(weaker)
+                                  and str(stronger).startswith(str(weaker)))
+
+
+def _span(prop: URIRef, term: Node) -> tuple:
+    """Wider first: the earliest start date, the latest end date."""
+    digits = tuple(-ord(ch) if prop == SCHEMA.startDate else ord(ch) for ch in str(term))
+    return digits
+
+
+def compatible(a: Node, b: Node) -> bool:
+    """Two values that do not disagree: equal, or one date a prefix of the other."""
+    return _supports(a, b) or _supports(b, a)
+
+
+def ranked(subject: URIRef, prop: URIRef, values: dict[Node, set[str]], sources: dict[str, _Source],
+           rules: dict[tuple[URIRef, str], tuple[str, ...]], rejected: set[Node], asserted: list[Node]) -> list[Claim]:
+    """The claims for one (entity, property), best first, ranked by the rules of the module docstring."""
+    for term in asserted:
+        values.setdefault(term, set())
+    claims = []
+    for term, articles in values.items():
+        supporting = {a for other, arts in values.items() if _supports(other, term) for a in arts}
+        claims.append(Claim(subject, prop, term, len(supporting),
+                            len({sources[a].outlet if a in sources else a for a in supporting}), sorted(articles)))
+    newest = {c.term: max((sources[a].published for a in c.sources if a in sources), default="") for c in claims}
+
+    def rule_score(c: Claim) -> float:
+        scores = [RULE_PRECISION.get(r, 0.5) for a in c.sources for r in rules.get((subject, a), ())]
+        return max(scores, default=0.5)
+
+    status = prop == AKG.reportedStatus
+    keys = [("correction", lambda c: c.term in asserted),
+            *([("recency", lambda c: (newest[c.term], c.term == AKG.Held))] if status else []),
+            ("agreement", lambda c: (c.outlets, c.articles)),
+            ("precision", lambda c: _precision(c.term)),
+            *([("span", lambda c: _span(prop, c.term))] if prop in (SCHEMA.startDate, SCHEMA.endDate) else []),
+            ("extraction-rule", rule_score),
+            ("recency", lambda c: newest[c.term])]
+    live = [c for c in claims if c.term not in rejected]
+    live.sort(key=lambda c: str(c.term))
+    live.sort(key=lambda c: tuple(k(c) for _, k in keys), reverse=True)
+    for c in claims:
+        if c.term in rejected:
+            c.rank = "deprecated"
+    if live:
+        best = live[0]
+        best.rank = "preferred"
+        best.rule = "single" if len(claims) == 1 else "order"
+        if len(live) > 1:
+            for name, key in keys:
+                if key(best) != key(live[1]):
+                    best.rule = name
+                    break
+        elif len(claims) > 1:
+            best.rule = "correction"
+        superseded = status and best.rule == "recency"  # a later report updates an earlier one
+        disagree = any(not compatible(best.term, c.term) for c in live[1:])
+        best.open_conflict = best.rule != "correction" and not superseded and disagree
+    return live + [c for c in claims if c.term in rejected]
+
+
+def claim_triples(claim: Claim) -> list[tuple]:
+    """The triples describing ``claim`` in the consolidated graph."""
+    c = claim.iri
+    triples = [(c, RDF.type, AKG.Claim), (c, RDF.subject, claim.subject), (c, RDF.predicate, claim.property),
+               (c, RDF.object, claim.term), (c, AKG.rank, RANKS[claim.rank]),
+               (c, AKG.articleCount, Literal(claim.articles)), (c, AKG.outletCount, Literal(claim.outlets))]
+    triples += [(c, PROV.hadPrimarySource, URIRef(a)) for a in claim.sources]
+    triples += [(c, AKG.decidedBy, URIRef(k)) for k in claim.corrections]
+    if claim.rule:
+        triples += [(c, AKG.preferenceRule, Literal(claim.rule)), (c, AKG.openConflict, Literal(claim.open_conflict)),
+                    (claim.subject, claim.property, claim.term)]
+    return triples
+
+
+def consolidate(store, entities: Iterable[URIRef] | None = None) -> ConsolidationReport:
+    """Rank the claims about ``entities`` (all entities with a single-valued property if None) and
+    write the result: claims into the consolidated graph, preferred values into the default graph,
+    other values of single-valued properties and rejected facts out of it."""
+    from .corrections import active_corrections
+
+    everything = entities is None
+    if entities is None:
+        rows = store.query(f"SELECT DISTINCT ?e WHERE {{ {_values('p', SINGLE_VALUED)} GRAPH ?g {{ ?e ?p ?v }} }}",
+                           inference=False).rows
+        entities = {r[0] for r in rows if isinstance(r[0], URIRef)}
+    corrections = active_corrections(store)
+    entities = sorted(set(entities) | {k.subject for k in corrections if everything})
+    report = ConsolidationReport()
+    for start in range(0, len(entities), BATCH):
+        _consolidate_batch(store, entities[start:start + BATCH], corrections, report)
+    return report
+
+
+def _consolidate_batch(store, entities: list[URIRef], corrections, report: ConsolidationReport) -> None:
+    claims = claimed(store, entities)
+    batch = set(entities)
+    mine = [k for k in corrections if k.subject in batch]
+    sources = _sources(store, {a for values in claims.values() for arts in values.values() for a in arts})
+    rules = _rules(store, entities)
+    single = set(SINGLE_VALUED)
+    for k in mine:
+        if k.property in single:
+            claims.setdefault((k.subject, k.property), defaultdict(set))
+    triples: list[tuple] = []
+    for (e, p), values in sorted(claims.items()):
+        here = [k for k in mine if k.subject == e and k.property == p]
+        rejected = {k.value for k in here if k.action == "reject"}
+        asserted = [k.value for k in sorted(here, key=lambda k: k.time, reverse=True) if k.action == "assert"][:1]
+        ranking = ranked(e, p, values, sources, rules, rejected, asserted)
+        for c in ranking:
+            c.corrections = sorted(str(k.iri) for k in here if k.value == c.term)
+            triples += claim_triples(c)
+        report.contested += len(ranking) > 1
+        report.open_conflicts += bool(ranking and ranking[0].open_conflict)
+    many = [k for k in mine if k.property not in single]  # facts of many-valued properties
+    other_rejects = [(k.subject, k.property, k.value) for k in many if k.action == "reject"]
+    other_asserts = [(k.subject, k.property, k.value) for k in many if k.action == "assert"]
+    triples += other_asserts
+    cons = f"<{settings.CONSOLIDATED_GRAPH}>"
+    lines = "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples}))
+    drops = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in other_rejects)
+    ents, props = _values('e', entities), _values('p', SINGLE_VALUED)
+    store._update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
+DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
+DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
+DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
+DELETE DATA {{ {drops} }} ;
+INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
+    report.entities += len(entities)
+
+
+def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:
+    """The claims of the consolidated graph about ``entity`` (one property or all), best first."""
+    rows = store.query(f"""SELECT ?c ?p ?v ?rank ?n ?o ?rule ?open ?a ?k WHERE {{
+      GRAPH <{settings.CONSOLIDATED_GRAPH}> {{
+        ?c <{RDF.subject}> ?e ; <{RDF.predicate}> ?p ; <{RDF.object}> ?v ; <{AKG.rank}> ?rank ;
+           <{AKG.articleCount}> ?n ; <{AKG.outletCount}> ?o .
+        OPTIONAL {{ ?c <{AKG.preferenceRule}> ?rule ; <{AKG.openConflict}> ?open }}
+        OPTIONAL {{ ?c <{PROV.hadPrimarySource}> ?a }} OPTIONAL {{ ?c <{AKG.decidedBy}> ?k }} }} }}""",
+                       bindings={"e": entity, **({"p": prop} if prop else {})}, inference=False).rows
+    order = {v: i for i, v in enumerate(RANKS.values())}
+    found: dict[str, Claim] = {}
+    for c, p, v, rank, n, o, rule, open_, a, k in rows:
+        claim = found.get(str(c))
+        if claim is None:
+            rank_name = next(name for name, iri in RANKS.items() if iri == rank)
+            claim = found[str(c)] = Claim(entity, p, v, int(n), int(o), [], rank_name, str(rule) if rule else None,
+                                          bool(open_ and open_.toPython()))
+        if a is not None and str(a) not in claim.sources:
+            claim.sources.append(str(a))
+        if k is not None and str(k) not in claim.corrections:
+            claim.corrections.append(str(k))
+    return sorted(found.values(), key=lambda c: (str(c.property), order[RANKS[c.rank]], -c.articles, str(c.term)))
+
+
+def open_conflicts(store) -> list[dict]:
+    """Entities whose claims disagree and no correction decides, most-reported first
+    (``queries/18-open-conflicts.rq``)."""
+    from .queries import run_saved
+
+    return run_saved(store, "open-conflicts").dicts()

@@ -1,0 +1,123 @@
+"""Consolidation and corrections: preferred values, alternatives, corrections that survive rebuilds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from aseankg import settings
+from aseankg.consolidation import AKG, SCHEMA, claims_about, consolidate, open_conflicts
+from aseankg.corrections import active_corrections, corrections, export_corrections, import_corrections, record, undo
+from aseankg.ingest import build_articles
+from aseankg.rdf import article_graph
+from aseankg.store import EmbeddedStore
+from aseankg.validation import load_validator
+
+CONFLICTING = Path(__file__).parent / "fixtures" / "conflicting"
+SUMMIT = URIRef(settings.ID_NS + "meeting/asean-summit-47")
+AMM = URIRef(settings.ID_NS + "meeting/amm-58")
+
+
+@pytest.fixture
+def store():
+    s = EmbeddedStore(None)
+    build_articles([CONFLICTING], s)
+    yield s
+    s.close()
+
+
+def values(store, entity, prop) -> list[str]:
+    return sorted(str(r[0]) for r in store.query("SELECT ?v WHERE { ?e ?p ?v }",
+                                                  bindings={"e": entity, "p": prop}).rows)
+
+
+def test_two_dates_give_one_preferred_date_with_its_rule_and_both_claims(store):
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-26"]
+    claims = [c for c in claims_about(store, SUMMIT) if c.property == SCHEMA.startDate]
+    assert [(c.value, c.rank) for c in claims] == [("2025-10-26", "preferred"), ("2025-10-27", "normal")]
+    assert claims[0].rule == "span" and claims[0].articles == 1 and claims[0].outlets == 1
+    assert all(len(c.sources) == 1 for c in claims) and claims[0].sources != claims[1].sources
+
+
+def test_upcoming_then_held_is_held(store):
+    assert values(store, SUMMIT, AKG.reportedStatus) == [str(AKG.Held)]
+    status = [c for c in claims_about(store, SUMMIT) if c.property == AKG.reportedStatus]
+    assert status[0].rule == "recency" and not status[0].open_conflict
+
+
+def test_seed_amm58_is_consolidated_and_the_default_graph_conforms(tmp_path):
+    store = EmbeddedStore(tmp_path / "kg")
+    build_articles([settings.ARTICLES_DIR, CONFLICTING], store)
+    assert values(store, AMM, SCHEMA.startDate) == ["2025-07-08"]  # the span both articles report
+    assert values(store, AMM, SCHEMA.endDate) == ["2025-07-11"]
+    assert values(store, AMM, AKG.reportedStatus) == [str(AKG.Held)]
+    merged = store.union_graph() - store.graph(settings.REFERENCE_GRAPH)  # the validator adds what it needs
+    result = load_validator().validate(merged)
+    store.close()
+    assert result.conforms, result.report()
+
+
+def test_an_assertion_beats_every_article_and_undo_restores(store):
+    k = record(store, "assert", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-25",
+               reason="host's programme", analyst="alice")
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-25"]
+    assert claims_about(store, SUMMIT, SCHEMA.startDate)[0].rule == "correction"
+    undo(store, k.id, analyst="alice")
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-26"]
+    assert corrections(store)[0].undone and not active_corrections(store)
+
+
+def test_a_rejection_makes_the_alternative_preferred(store):
+    record(store, "reject", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-26",
+           reason="misread", analyst="bob")
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-27"]
+    ranks = {c.value: c.rank for c in claims_about(store, SUMMIT, SCHEMA.startDate)}
+    assert ranks == {"2025-10-27": "preferred", "2025-10-26": "deprecated"}
+
+
+def test_a_correction_survives_a_rebuild_and_a_re_extraction(store, monkeypatch):
+    record(store, "assert", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-25",
+           reason="host's programme", analyst="alice")
+    build_articles([CONFLICTING], store)  # a rebuild: nothing changed
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-25"]
+    # a changed extractor: every article graph re-extracted and replaced
+    import aseankg.ingest as ingest
+
+    def changed(extraction, **kwargs):
+        graph = article_graph(extraction, **kwargs)
+        graph.remove((None, AKG.ordinal, None))
+        return graph
+
+    monkeypatch.setattr(ingest, "article_graph", changed)
+    for graph in [g for g in store.named_graphs() if "/article/" in g]:
+        store.write_article(graph, [])
+    build_articles([CONFLICTING], store)
+    assert values(store, SUMMIT, AKG.ordinal) == []
+    assert values(store, SUMMIT, SCHEMA.startDate) == ["2025-10-25"]
+
+
+def test_the_conflict_list_empties_as_corrections_are_made(store):
+    conflicts = open_conflicts(store)
+    assert {(r["property"]) for r in conflicts} == {str(SCHEMA.startDate), str(SCHEMA.endDate)}
+    record(store, "assert", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-26", reason="r", analyst="a")
+    assert [r["property"] for r in open_conflicts(store)] == [str(SCHEMA.endDate)]
+    record(store, "reject", "id:meeting/asean-summit-47", "schema:endDate", "2025-10-26", reason="r", analyst="a")
+    assert open_conflicts(store) == []
+
+
+def test_corrections_export_and_import(store, tmp_path):
+    record(store, "assert", "id:meeting/asean-summit-47", "schema:startDate", "2025-10-25", reason="r", analyst="a")
+    assert export_corrections(store, tmp_path / "fixes.ttl") == 1
+    other = EmbeddedStore(None)
+    build_articles([CONFLICTING], other)
+    assert import_corrections(other, tmp_path / "fixes.ttl") == 1
+    assert values(other, SUMMIT, SCHEMA.startDate) == ["2025-10-25"]
+    other.close()
+
+
+def test_consolidating_everything_is_the_same_as_incrementally(store):
+    before = sorted(map(str, store.union_graph()))
+    consolidate(store)
+    assert sorted(map(str, store.union_graph())) == before
