@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # the harness lives beside src/, not in the insta
 from benchmarks.corpus import article_text  # noqa: E402
 from benchmarks.triples import article_quads  # noqa: E402
 
-SECTIONS = {"ingest", "endpoint", "library", "inference", "exports"}
+SECTIONS = {"ingest", "endpoint", "library", "inference", "exports", "consolidation"}
 
 
 def _median_dict(d: dict) -> bool:

@@ -625,7 +625,8 @@ def test_typed_entity_targets_cover_the_vocabulary(ontology, shapes):
     schema = Namespace("https://schema.org/")
     assert set(shapes.objects(shape, SH.targetSubjectsOf)) == properties | {skos.altLabel}
     # object properties whose values are entities (not the ontology's own individuals, web pages or Wikidata)
-    outside = {AKG.capacity, AKG.reportedStatus, schema.eventAttendanceMode, schema.url, skos.exactMatch}
+    outside = {AKG.capacity, AKG.reportedStatus, schema.eventAttendanceMode, schema.url, skos.exactMatch,
+               AKG.rank, AKG.correctionAction}
     assert set(shapes.objects(shape, SH.targetObjectsOf)) == objects - outside
 
 

@@ -12,26 +12,12 @@ from pathlib import Path
 import click
 
 from . import settings
+from .cli_options import open_or_exit as _open
+from .cli_options import store_option
 
 #: ``aseankg build``'s exit status when some files were quarantined (the rest went in): 1 is an error
 #: that stopped the build, 2 a wrong invocation.
 EXIT_QUARANTINED = 3
-
-STORE_HELP = "Store folder, or a SPARQL endpoint's query URL (default: $ASEANKG_STORE or ./aseankg-store)."
-
-
-def _open(store: str | None, **kwargs):
-    from .store import StoreError
-    from .stores import open_store
-
-    try:
-        return open_store(store, **kwargs)
-    except (StoreError, OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-store_option = click.option("--store", envvar="ASEANKG_STORE", default=None, help=STORE_HELP)
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aseankg")

@@ -59,6 +59,7 @@ from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import settings
+from .correction_log import active_corrections
 
 AKG = Namespace(settings.ONTOLOGY_NS)
 SCHEMA = Namespace("https://schema.org/")
@@ -113,6 +114,13 @@ class _Source:
     outlet: str
     published: str  # "" when unknown
     rules: tuple[str, ...] = ()
+
+
+def is_consolidated(store, article: str) -> bool:
+    """Whether consolidation has ranked the claims of ``article``'s graph (a build stopped before
+    its end leaves the articles it wrote unranked; the next build ranks them)."""
+    query = (f"ASK {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> {{ ?c <{PROV.hadPrimarySource}> <{article}> }} }}")
+    return bool(store.query(query, inference=False).boolean)
 
 
 def touched_entities(triples: Iterable[tuple]) -> set[URIRef]:
@@ -248,8 +256,6 @@ def consolidate(store, entities: Iterable[URIRef] | None = None) -> Consolidatio
     """Rank the claims about ``entities`` (all entities with a single-valued property if None) and
     write the result: claims into the consolidated graph, preferred values into the default graph,
     other values of single-valued properties and rejected facts out of it."""
-    from .corrections import active_corrections
-
     everything = entities is None
     if entities is None:
         rows = store.query(f"SELECT DISTINCT ?e WHERE {{ {_values('p', SINGLE_VALUED)} GRAPH ?g {{ ?e ?p ?v }} }}",

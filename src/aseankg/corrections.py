@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -42,45 +41,12 @@ from rdflib.term import Node
 
 from . import settings
 from .consolidation import AKG, PROV, SINGLE_VALUED, consolidate
+from .correction_log import ACTIONS, Correction, active_corrections, corrections, short  # noqa: F401  (re-exported)
 from .results import PREFIXES
-
-ACTIONS = {"reject": AKG.Reject, "assert": AKG.Assert}
 
 
 class CorrectionError(ValueError):
     """A correction that cannot be made (unknown action, unknown correction, bad term)."""
-
-
-@dataclass(frozen=True)
-class Correction:
-    iri: URIRef
-    action: str  # "reject" or "assert"
-    subject: URIRef
-    property: URIRef
-    value: Node
-    reason: str
-    analyst: str
-    time: str
-    undone: str | None = None
-
-    @property
-    def id(self) -> str:
-        return str(self.iri).rsplit("/", 1)[-1]
-
-    def __str__(self) -> str:
-        state = f" (undone {self.undone})" if self.undone else ""
-        return (f"{self.id}  {self.action} {short(self.subject)} {short(self.property)} {short(self.value)}"
-                f"  by {self.analyst} at {self.time}: {self.reason}{state}")
-
-
-def short(term: Node) -> str:
-    """``term`` with a known prefix (``id:meeting/amm-58``), or its lexical form for a literal."""
-    text = str(term)
-    if isinstance(term, URIRef):
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(ns):
-                return f"{prefix}:{text[len(ns):]}"
-    return text
 
 
 def iri(text: str) -> URIRef:
@@ -114,26 +80,6 @@ def term(store, subject: URIRef, prop: URIRef, text: str) -> Node:
     if prop == AKG.ordinal:
         return Literal(int(text))
     return Literal(text)
-
-
-def corrections(store) -> list[Correction]:
-    """Every correction, undone ones too, oldest first."""
-    graph = store.graph(settings.CORRECTIONS_GRAPH)
-    found = []
-    for c in graph.subjects(RDF.type, AKG.Correction):
-        action = next((k for k, v in ACTIONS.items() if (c, AKG.correctionAction, v) in graph), None)
-        agent = graph.value(c, PROV.wasAttributedTo)
-        undone = graph.value(c, PROV.invalidatedAtTime)
-        found.append(Correction(c, action or "reject", graph.value(c, RDF.subject), graph.value(c, RDF.predicate),
-                                graph.value(c, RDF.object), str(graph.value(c, AKG.reason) or ""),
-                                str(graph.value(agent, RDFS.label) or short(agent)) if agent else "",
-                                str(graph.value(c, PROV.generatedAtTime) or ""), str(undone) if undone else None))
-    return sorted(found, key=lambda k: (k.time, str(k.iri)))
-
-
-def active_corrections(store) -> list[Correction]:
-    """The corrections consolidation applies (not undone)."""
-    return [k for k in corrections(store) if k.undone is None]
 
 
 def _now() -> Literal:

@@ -22,7 +22,7 @@ True
 >>> kg.query(q, bindings={"p": URIRef("https://w3id.org/aseankg/id/person/bui-thanh-son")}).dicts()
 [{'name': 'Bui Thanh Son'}]
 >>> view = kg.graph  # an rdflib Dataset over the same pyoxigraph store: nothing is copied
->>> len(view) == len(kg.store.union_graph())  # its default graph is the store's: the merge
+>>> len(view.default_graph) == len(kg.store.union_graph())  # its default graph is the store's: the merge
 True
 >>> [str(r.name) for r in view.query(q, initBindings={"p": URIRef(naming.person_iri("Bui Thanh Son"))})]
 ['Bui Thanh Son']

@@ -11,7 +11,8 @@ import getpass
 
 import click
 
-from .cli import _open, store_option
+from .cli_options import open_or_exit as _open
+from .cli_options import store_option
 
 
 def _analyst() -> str:
