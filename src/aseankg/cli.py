@@ -229,23 +229,28 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
 @click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
-@click.option("--threads", default=8, show_default=True, help="HTTP threads.")
+@click.option("--threads", default=16, show_default=True, help="HTTP threads (a request holds one while it runs).")
+@click.option("--max-connections", default=1_000, show_default=True,
+              help="Open connections kept; past it the idle ones, then the slowest senders, are closed.")
+@click.option("--idle-timeout", default=30.0, show_default=True,
+              help="Seconds a connection may stay open without a request.")
+@click.option("--request-timeout", default=15.0, show_default=True,
+              help="Seconds a client has to send a whole request once it starts one (slowloris).")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (needs --token).")
 @click.option("--token", envvar="ASEANKG_TOKEN", default=None,
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
-          max_query_length: int, workers: int, threads: int, allow_update: bool, token: str | None,
-          no_build: bool) -> None:
+          max_query_length: int, workers: int, threads: int, max_connections: int, idle_timeout: float,
+          request_timeout: float, allow_update: bool, token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
     is first built from the bundled articles in data/articles. Read-only unless --allow-update."""
     import signal
 
-    import waitress
-
     from .ingest import build_articles
     from .reading import article_files
     from .web import close_app, create_app
+    from .web.server import make_server
 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
@@ -263,8 +268,8 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=max_body,
-                       ident="aseankg")
+        make_server(app, host=host, port=port, threads=threads, max_connections=max_connections,
+                    idle_timeout=idle_timeout, request_timeout=request_timeout, max_body=max_body).run()
     finally:
         close_app(app)
         kg.close()
