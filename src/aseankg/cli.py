@@ -25,6 +25,15 @@ def _open(store: str | None, **kwargs):
         raise click.ClickException(str(exc)) from exc
 
 
+def _open_reader(store: str | None):
+    """The store for a command that only reads: read-only, so that it runs beside a build or a server
+    (a folder that does not exist yet is created empty, as before)."""
+    where = settings.store_location(store)
+    if where.startswith(("http://", "https://")) or not Path(where).is_dir():
+        return _open(store)
+    return _open(store, read_only=True)
+
+
 store_option = click.option("--store", envvar="ASEANKG_STORE", default=None, help=STORE_HELP)
 
 
@@ -49,9 +58,10 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
     files = article_files(paths)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
+    stop = _StopOnInterrupt()
     try:
-        with click.progressbar(length=len(files), label="Building", file=sys.stderr,
-                               show_pos=True) as bar:
+        with stop, click.progressbar(length=len(files), label="Building", file=sys.stderr,
+                                     show_pos=True) as bar:
             seen: set[str] = set()
 
             def step(path: str) -> None:
@@ -60,13 +70,47 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     bar.update(1)
 
             # the folders, not the files found in them: a file's path from its folder is its key
-            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine)
+            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested)
         kg.close()
     except (StoreError, OSError) as exc:
         _close_after(kg)
         raise click.ClickException(f"{exc}\nThe build stopped; the articles stored before this are whole and "
                                    "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
+    if report.interrupted:
+        sys.exit(130)  # the shell's code for "ended by Ctrl-C"
+
+
+class _StopOnInterrupt:
+    """Within ``with``: the first Ctrl-C (or SIGTERM) asks the build to stop after the article it is
+    writing; a second one stops at once (the store still holds only whole articles)."""
+
+    def __init__(self) -> None:
+        self._asked = False
+
+    def requested(self) -> bool:
+        return self._asked
+
+    def _ask(self, signum, frame) -> None:
+        import signal
+
+        if self._asked:
+            raise KeyboardInterrupt
+        self._asked = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        click.echo("\nStopping after the article being written (Ctrl-C again to stop at once)...", err=True)
+
+    def __enter__(self) -> _StopOnInterrupt:
+        import signal
+
+        self._old = {sig: signal.signal(sig, self._ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
 
 
 def _close_after(kg) -> None:
@@ -135,7 +179,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
             inference = saved.inference and not no_inference
     except (QueryHeaderError, QueryParamError) as exc:
         raise click.ClickException(str(exc)) from exc
-    kg = _open(store)
+    kg = _open_reader(store)
     try:
         result = kg.query(text, bindings=bindings or None, inference=inference, timeout=timeout or None)
     except (QueryRefused, QuerySyntaxError, StoreError, ValueError) as exc:
@@ -255,13 +299,21 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
                                "bearer token")
-    kg = _open(store)
+    # Without --allow-update the server only reads: it opens the store read-only and follows what a
+    # build in another process commits, so articles are added while it serves.
+    kg = _open(store) if allow_update else _open_reader(store)
     if not no_build and not kg.article_records():
+        if not allow_update and not kg.location.startswith(("http://", "https://")):
+            kg.close()
+            kg = _open(store)
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
         with click.progressbar(length=len(files), label="Building", file=sys.stderr) as bar:
             report = build_articles([settings.ARTICLES_DIR], kg, progress=lambda _: bar.update(1))
         click.echo(report.summary(), err=True)
+    if not allow_update and not kg.location.startswith(("http://", "https://")) and not kg.read_only:
+        kg.close()
+        kg = _open(store, read_only=True)
     app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
                      token=token, max_body=max_body, max_query_length=max_query_length)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
@@ -296,7 +348,7 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
 
     if dynamic and fmt != "gexf":
         raise click.UsageError("--dynamic applies to --format gexf only")
-    kg = _open(store)
+    kg = _open_reader(store)
     try:
         graph = project(kg, projection, since=since, until=until, country=country, series=series)
     except ValueError as exc:

@@ -62,6 +62,7 @@ class BuildReport:
     quarantined: list[Quarantined] = field(default_factory=list)
     triples: int = 0
     entities: Counter = field(default_factory=Counter)
+    interrupted: bool = False
 
     def summary(self) -> str:
         lines = [f"articles: {self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
@@ -69,6 +70,9 @@ class BuildReport:
         if self.entities:
             lines.append("entities: " + ", ".join(f"{n} {t}" for t, n in sorted(self.entities.items())))
         lines.extend(f"quarantined: {q}" for q in self.quarantined)
+        if self.interrupted:
+            lines.append("interrupted: stopped between two articles; the articles above are stored whole. "
+                         "Run the same command again to add the rest.")
         return "\n".join(lines)
 
 
@@ -113,14 +117,18 @@ def _article_key(article: Article, file_key: str) -> str | None:
 
 def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
                    progress: Callable[[str], None] | None = None,
-                   quarantine_dir: str | os.PathLike | None = None) -> BuildReport:
-    """Ingest every article under ``paths`` into ``store``; see the module docstring."""
+                   quarantine_dir: str | os.PathLike | None = None,
+                   stop: Callable[[], bool] | None = None) -> BuildReport:
+    """Ingest every article under ``paths`` into ``store``; see the module docstring.
+
+    ``stop`` is asked before each article: once it answers True the build ends there, with
+    ``report.interrupted`` set (every article written so far is whole; the next build resumes)."""
     report = BuildReport()
     ensure_reference_data(store)
     validator = load_validator()
     load_lexicon()
     with _setup_frozen():
-        _build(paths, store, validator, report, progress, quarantine_dir)
+        _build(paths, store, validator, report, progress, quarantine_dir, stop)
     return report
 
 
@@ -142,7 +150,8 @@ def _setup_frozen() -> Iterator[None]:
 
 
 def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
-           progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None) -> None:
+           progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None,
+           stop: Callable[[], bool] | None = None) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
     records = store.article_records()
     by_url: dict[str, str] = {}
@@ -157,6 +166,9 @@ def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleV
     keys = source_keys(paths)
     for path in files:
         for item in read_file(path):
+            if stop is not None and stop():
+                report.interrupted = True
+                return
             if progress:
                 progress(str(path))
             if isinstance(item, ArticleError):

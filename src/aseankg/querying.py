@@ -46,7 +46,7 @@ import pyoxigraph as ox
 
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import QueryTimeout, StoreError, default_dataset
+from .store import QueryTimeout, StoreError, default_dataset, generation
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle
@@ -136,29 +136,33 @@ def _die_with_parent() -> None:
 def _work(location: str, conn) -> None:
     """A worker's loop: receive ``(generation, job)``, answer ``("ok", Answer)`` or an error pair.
 
-    The store is (re)opened read-only when the generation changes, that is after an update."""
+    The store is (re)opened read-only when the generation changes (after an update through the app)
+    and when the writer's stamp does (a build in another process): each query sees every article
+    committed before it started, and never part of one."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     db = None
     opened = None
     with contextlib.suppress(Exception):  # open now, so the first query does not pay for it
+        stamp = generation(location)
         db = ox.Store.read_only(location)
-        opened = 0
+        opened = (0, stamp)
     try:
         conn.send(("ready", os.getpid()))
     except OSError:
         return
     while True:
         try:
-            generation, job = conn.recv()
+            number, job = conn.recv()
         except (EOFError, OSError):
             return
         for attempt in range(3):
             try:
-                if db is None or generation != opened:
+                current = (number, generation(location))
+                if db is None or current != opened:
                     db = None
                     db = ox.Store.read_only(location)
-                    opened = generation
+                    opened = current
                 reply = ("ok", execute(db, job))
                 break
             except QuerySyntaxError as error:
