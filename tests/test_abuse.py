@@ -16,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -112,30 +113,53 @@ def test_idle_and_half_open_connections_lock_nobody_out(server):
             sock.close()
 
 
-def test_a_trickled_request_is_closed_at_the_request_timeout(tmp_path):
-    """A request sent a byte a second never completes: the server closes it (``--request-timeout``)."""
-    process, port = start_server(tmp_path / "kg", "--request-timeout", "2", "--workers", "2")
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """A server with small limits: 2 s to send a request, 1 s per query, 2 s of query time a minute."""
+    process, port = start_server(tmp_path_factory.mktemp("strict") / "kg", "--request-timeout", "2",
+                                 "--time-limit", "1", "--client-budget", "2")
     try:
-        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        closed = False
-        for byte in b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 60:
-            try:
-                sock.sendall(bytes([byte]))
-            except OSError:
-                closed = True
-                break
-            sock.settimeout(1)
-            try:
-                if sock.recv(1) == b"":
-                    closed = True
-                    break
-            except TimeoutError:
-                pass
-        sock.close()
-        assert closed, "the server kept a trickled request open for a minute"
-        assert get(port, "/health")[0] == 200
+        yield port
     finally:
         stop(process)
+
+
+def test_a_trickled_request_is_closed_at_the_request_timeout(strict):
+    """A request sent a byte a second never completes: the server closes it (``--request-timeout``)."""
+    port = strict
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    closed = False
+    for byte in b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 60:
+        try:
+            sock.sendall(bytes([byte]))
+        except OSError:
+            closed = True
+            break
+        sock.settimeout(1)
+        try:
+            if sock.recv(1) == b"":
+                closed = True
+                break
+        except TimeoutError:
+            pass
+        except OSError:  # reset: closed as well
+            closed = True
+            break
+    sock.close()
+    assert closed, "the server kept a trickled request open for a minute"
+    assert get(port, "/health")[0] == 200
+
+
+def test_a_client_past_its_time_budget_gets_429_with_retry_after(strict):
+    statuses = []
+    for _ in range(6):  # each runaway costs the 1 s limit; the budget is 2 s a minute
+        status, body, headers = get(strict, RUNAWAY, source="127.0.0.40")
+        statuses.append(status)
+        if status == 429:
+            break
+    assert statuses[0] == 503 and statuses[-1] == 429, statuses
+    assert b"budget" in body and 1 < int(headers["Retry-After"]) <= 60
+    assert get(strict, SMALL, source="127.0.0.41")[0] == 200  # another client is not held to it
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -147,3 +171,73 @@ def summary(times: list[float]) -> str:
     return (f"median {statistics.median(times):.3f} s, p99 {percentile(times, 0.99):.3f} s, "
             f"max {max(times):.3f} s over {len(times)}")
 
+
+
+RUNAWAY = "/sparql?" + urllib.parse.urlencode(
+    {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"})
+ENTITY_PAGES = ["/id/country/VNM", "/id/meeting/amm-58", "/id/person/bui-thanh-son"]
+
+
+class Abusers:
+    """``count`` clients (127.0.0.11, .12, ...) each looping the runaway query; after a 429 or 503
+    each waits 0.1 s (a client ignoring ``Retry-After``, not a flood). Records every status."""
+
+    def __init__(self, port: int, count: int) -> None:
+        self.port = port
+        self.stop = threading.Event()
+        self.answers: list[tuple[int, str | None]] = []
+        self.threads = [threading.Thread(target=self._loop, args=(f"127.0.0.{11 + i}",), daemon=True)
+                        for i in range(count)]
+
+    def _loop(self, source: str) -> None:
+        while not self.stop.is_set():
+            try:
+                status, _, headers = get(self.port, RUNAWAY, source=source, timeout=60)
+            except OSError:
+                status, headers = 0, {}
+            self.answers.append((status, headers.get("Retry-After")))
+            if status != 200:
+                self.stop.wait(0.1)
+
+    def __enter__(self) -> Abusers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(90)
+
+
+def test_abusive_clients_leave_small_queries_and_entity_pages_answering(server):
+    with Abusers(server, 8) as abusers:
+        # Warm-up: a new client may use the quick lane until a job of its is cut there (1 s), so each
+        # abuser takes it once, then only ever the general lane, after lighter clients.
+        time.sleep(15)
+        small, pages = [], []
+        for i in range(40):
+            status, seconds = timed(server, SMALL, source="127.0.0.3", timeout=60)
+            assert status == 200
+            small.append(seconds)
+            status, seconds = timed(server, ENTITY_PAGES[i % 3], source="127.0.0.3", timeout=60,
+                                    accept="text/html")
+            assert status == 200
+            pages.append(seconds)
+        # a client with three requests at once: the third is refused at the door
+        third: list[tuple[int, bytes, dict]] = []
+        greedy = [threading.Thread(target=lambda: third.append(get(server, RUNAWAY, source="127.0.0.30",
+                                                                    timeout=60))) for _ in range(3)]
+        for thread in greedy:
+            thread.start()
+        for thread in greedy:
+            thread.join(90)
+    print(f"\nwith 8 abusive clients: small query {summary(small)}; entity page {summary(pages)}")
+    statuses = [status for status, _ in abusers.answers]
+    print("abusers' answers:", {s: statuses.count(s) for s in sorted(set(statuses))})
+    assert 0 not in statuses  # every abusive request got an answer, none hung
+    assert all(retry for status, retry in abusers.answers if status in (429, 503))
+    assert set(statuses) <= {200, 429, 503}
+    assert any(status == 503 for status in statuses)  # the queue wait is capped
+    refused = [(status, headers) for status, _, headers in third if status == 429]
+    assert len(refused) == 1 and refused[0][1]["Retry-After"] == "1"

@@ -280,20 +280,36 @@ def reason(store: str | None, engine: str) -> None:
               help="Seconds a connection may stay open without a request.")
 @click.option("--request-timeout", default=15.0, show_default=True,
               help="Seconds a client has to send a whole request once it starts one (slowloris).")
+@click.option("--client-concurrency", default=2, show_default=True,
+              help="Queries and page loads one client (remote address) may run at once; more get 429.")
+@click.option("--client-budget", default=30.0, show_default=True,
+              help="Seconds of worker time one client may use per minute; past it 429 with Retry-After.")
+@click.option("--queue-wait", default=5.0, show_default=True,
+              help="Seconds a request may wait for a free worker; past it 503 with Retry-After.")
+@click.option("--quick-workers", default=1, show_default=True,
+              help="Worker processes kept for light clients (under 10 s used in the last minute).")
+@click.option("--quick-limit", default=1.0, show_default=True,
+              help="Seconds a job may run in the quick lane before it moves to a general worker (and its "
+                   "client is kept out of the quick lane for 10 minutes).")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (needs --token).")
 @click.option("--token", envvar="ASEANKG_TOKEN", default=None,
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
           max_query_length: int, workers: int, threads: int, max_connections: int, idle_timeout: float,
-          request_timeout: float, allow_update: bool, token: str | None, no_build: bool) -> None:
+          request_timeout: float, client_concurrency: int, client_budget: float, queue_wait: float,
+          quick_workers: int, quick_limit: float, allow_update: bool, token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
-    is first built from the bundled articles in data/articles. Read-only unless --allow-update."""
+    is first built from the bundled articles in data/articles. Read-only unless --allow-update.
+
+    Read-only, the server opens the store read-only and follows what `aseankg build` adds meanwhile.
+    Clients are told apart by remote address (behind a proxy, all are the proxy): each is held to
+    --client-concurrency and --client-budget; light clients get the quick lane and go first."""
     import signal
 
     from .ingest import build_articles
     from .reading import article_files
-    from .web import close_app, create_app
+    from .web import ClientLimits, close_app, create_app
     from .web.server import make_server
 
     if allow_update and not token:
@@ -315,7 +331,10 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
         kg.close()
         kg = _open(store, read_only=True)
     app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
-                     token=token, max_body=max_body, max_query_length=max_query_length)
+                     token=token, max_body=max_body, max_query_length=max_query_length,
+                     clients=ClientLimits(concurrency=client_concurrency, budget=client_budget,
+                                          queue_wait=queue_wait, quick_workers=quick_workers,
+                                          quick_limit=quick_limit))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import heapq
+import itertools
 import os
 import queue
 import signal
@@ -46,7 +48,7 @@ import pyoxigraph as ox
 
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import QueryTimeout, StoreError, default_dataset, generation
+from .store import EmbeddedStore, QueryTimeout, StoreError, default_dataset, generation
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle
@@ -76,6 +78,34 @@ class QueryJob:
     inference: bool = True
     base_iri: str | None = None
     max_rows: int | None = None
+
+
+#: The page functions a worker may run (``CallJob``): each takes a store first and returns picklable data.
+PAGE_CALLS = frozenset({
+    "aseankg.web.entities:describe", "aseankg.web.entities:exists", "aseankg.web.entities:entity_graph",
+    "aseankg.web.graphs:ego_network", "aseankg.web.graphs:person_timeline",
+    "aseankg.web.graphs:meeting_timeline", "aseankg.web.home:summary", "aseankg.web.home:export_body",
+})
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """Page work to run in a worker, under the same time limit as a query: ``target``
+    (``module:function``, one of ``PAGE_CALLS``) called with the worker's store and ``args``."""
+
+    target: str
+    args: tuple = ()
+    kwargs: Mapping = field(default_factory=dict)
+
+
+def call(store, job: CallJob):
+    """Run ``job`` on ``store`` (a worker's, or the app's own when there are no workers)."""
+    import importlib
+
+    if job.target not in PAGE_CALLS:
+        raise StoreError(f"{job.target} is not a page function")
+    module, _, name = job.target.partition(":")
+    return getattr(importlib.import_module(module), name)(store, *job.args, **dict(job.kwargs))
 
 
 @dataclass(frozen=True)
@@ -163,10 +193,16 @@ def _work(location: str, conn) -> None:
                     db = None
                     db = ox.Store.read_only(location)
                     opened = current
-                reply = ("ok", execute(db, job))
+                if isinstance(job, CallJob):
+                    reply = ("ok", call(EmbeddedStore.over(db, location), job))
+                else:
+                    reply = ("ok", execute(db, job))
                 break
             except QuerySyntaxError as error:
                 reply = ("syntax", str(error))
+                break
+            except ValueError as error:  # a page's bad parameter, e.g. an unknown filter
+                reply = ("value", str(error))
                 break
             except Exception as error:  # reported to the caller as a StoreError
                 # A read-only view can lose files to the writer's compaction: reopen and try again.
@@ -179,10 +215,15 @@ def _work(location: str, conn) -> None:
             return
 
 
+class PoolBusy(QueryTimeout):
+    """No worker became free within the wait allowed: the server is busy, not the query slow."""
+
+
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    lane: str = "general"
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -192,51 +233,63 @@ class _Worker:
             self.conn.close()
 
 
+class QuickCut(QueryTimeout):
+    """A job outran the quick lane's limit: its worker was killed; it may go on in the general lane."""
+
+
 class QueryPool:
-    """``size`` worker processes serving queries over the embedded store at ``location``.
+    """``size`` general worker processes and ``quick`` quick-lane ones, serving queries over the
+    embedded store at ``location``.
 
     ``run(job, timeout)`` blocks the calling thread (waitress runs many) until a worker answers;
     past ``timeout`` seconds the worker is killed and replaced and ``QueryTimeout`` is raised.
+    Callers wait for a free worker in order of ``priority`` (lowest first); only callers that pass
+    ``quick=True`` may get a quick-lane worker, where a job is cut at ``quick_limit`` (``QuickCut``).
     Call ``refresh()`` after writing to the store so the workers reopen it, ``close()`` at the end.
     """
 
-    def __init__(self, location: str | os.PathLike, *, size: int = 2) -> None:
+    def __init__(self, location: str | os.PathLike, *, size: int = 2, quick: int = 0,
+                 quick_limit: float = 1.0) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.location = str(location)
         self.size = size
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.quick_limit = quick_limit
+        self._free: list[_Worker] = []
+        self._waiting: list[tuple[float, int, bool]] = []  # (priority, arrival, may use the quick lane)
+        self._turn = threading.Condition()
+        self._arrivals = itertools.count()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._generation = 0
         self._closed = False
         # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one thread that lives as
-        # long as the pool starts them all.
-        self._orders: queue.Queue[bool] = queue.Queue()
-        for _ in range(size):
-            self._orders.put(True)
+        # long as the pool starts them all; an order names the lane of the worker to start.
+        self._orders: queue.Queue[str | None] = queue.Queue()
+        for lane in ["quick"] * quick + ["general"] * size:
+            self._orders.put(lane)
         threading.Thread(target=self._starter, name="aseankg-query-pool", daemon=True).start()
 
     def _starter(self) -> None:
-        while self._orders.get() and not self._closed:
+        while (lane := self._orders.get()) and not self._closed:
             try:
-                worker = self._start()
+                worker = self._start(lane)
             except OSError:  # out of processes: try again shortly
                 time.sleep(0.5)
-                self._orders.put(True)
+                self._orders.put(lane)
                 continue
             if not self._ready(worker):
                 worker.kill()
                 if not self._closed:
                     time.sleep(0.5)
-                    self._orders.put(True)
+                    self._orders.put(lane)
                 continue
             if self._closed:
                 worker.kill()
                 continue
             with self._lock:
                 self._workers.add(worker)
-            self._idle.put(worker)
+            self._release(worker)
 
     @staticmethod
     def _ready(worker: _Worker) -> bool:
@@ -252,61 +305,105 @@ class QueryPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _start(self) -> _Worker:
+    def _start(self, lane: str) -> _Worker:
         ours, theirs = socket.socketpair()
         with theirs:
             process = subprocess.Popen(
                 [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True)
-        return _Worker(process, Connection(ours.detach()))
+        return _Worker(process, Connection(ours.detach()), lane)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and put a fresh one in the pool (the new one starts in the background)."""
+        """Kill ``worker`` and put a fresh one in its lane (the new one starts in the background)."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
         if not self._closed:
-            self._orders.put(True)
+            self._orders.put(worker.lane)
 
-    def pids(self) -> list[int]:
-        """The process ids of the workers ready to run queries (or running one)."""
+    def pids(self, lane: str | None = None) -> list[int]:
+        """The process ids of the workers (of one lane) ready to run queries (or running one)."""
         with self._lock:
-            return sorted(w.process.pid for w in self._workers)
+            return sorted(w.process.pid for w in self._workers if lane in (None, w.lane))
 
     def refresh(self) -> None:
         """Make every worker reopen the store before its next query (call after an update)."""
         with self._lock:
             self._generation += 1
 
-    def run(self, job: QueryJob, timeout: float) -> Answer:
-        """Run ``job`` in a free worker, waiting at most ``timeout`` seconds for one and then at most
-        ``timeout`` seconds for the answer."""
+    def _acquire(self, wait: float, priority: float, quick: bool) -> _Worker:
+        """A free worker for a caller, given to the waiting caller of lowest ``priority`` first (then
+        the earliest) that may use its lane; ``PoolBusy`` after ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        with self._turn:
+            entry = (priority, next(self._arrivals), quick)
+            heapq.heappush(self._waiting, entry)
+            try:
+                while True:
+                    ahead = [e for e in self._waiting if e < entry]
+                    for worker in self._free:
+                        lane_ok = worker.lane == "general" or quick
+                        if lane_ok and not any(e[2] or worker.lane == "general" for e in ahead):
+                            self._free.remove(worker)
+                            return worker
+                    left = deadline - time.monotonic()
+                    if left <= 0 or self._closed:
+                        raise PoolBusy(f"every query worker stayed busy for {wait:g} s; try again shortly")
+                    self._turn.wait(left)
+            finally:
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+                self._turn.notify_all()
+
+    def _release(self, worker: _Worker) -> None:
+        with self._turn:
+            self._free.append(worker)
+            self._turn.notify_all()
+
+    def run(self, job: QueryJob | CallJob, timeout: float, *, wait: float | None = None,
+            priority: float = 0.0, quick: bool = False, timing: dict | None = None):
+        """Run ``job`` in a free worker, waiting at most ``wait`` seconds (default ``timeout``) for one
+        (``PoolBusy``) and then at most ``timeout`` seconds for the answer (``QueryTimeout``, the
+        worker killed; ``QuickCut`` past ``quick_limit`` on a quick-lane worker). ``timing["ran"]`` is
+        set to the seconds the worker spent. A ``QueryJob`` gives an ``Answer``, a ``CallJob`` what
+        its function returns."""
         if self._closed:
             raise StoreError("the query pool is closed")
+        worker = self._acquire(timeout if wait is None else wait, priority, quick)
+        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+            if worker.lane == "quick" and self.quick_limit < timeout:
+                return self._run_on(worker, job, self.quick_limit, cut=QuickCut)
+            return self._run_on(worker, job, timeout)
+        finally:
+            if timing is not None:
+                timing["ran"] = time.monotonic() - started
+
+    def _run_on(self, worker: _Worker, job, timeout: float, cut: type[QueryTimeout] = QueryTimeout):
         try:
             worker.conn.send((self._generation, job))
             if not worker.conn.poll(timeout):
                 self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit and was stopped")
+                raise cut(f"the query ran longer than its {timeout:g} s limit and was stopped")
             status, payload = worker.conn.recv()
         except (EOFError, OSError) as error:
             self._replace(worker)
             raise StoreError(f"a query worker failed: {error}") from error
-        self._idle.put(worker)
+        self._release(worker)
         if status == "ok":
             return payload
         if status == "syntax":
             raise QuerySyntaxError(payload)
+        if status == "value":
+            raise ValueError(payload)
         raise StoreError(payload)
 
     def close(self) -> None:
         """Stop every worker."""
         self._closed = True
-        self._orders.put(False)
+        self._orders.put(None)
+        with self._turn:  # callers waiting for a worker give up now
+            self._turn.notify_all()
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()

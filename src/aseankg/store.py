@@ -295,6 +295,15 @@ class EmbeddedStore:
                 and any(g.value != settings.INFERENCE_GRAPH for g in self.db.named_graphs()):
             self.merge_default_graph()  # a store from before the merged default graph
 
+    @classmethod
+    def over(cls, db: ox.Store, location: str) -> EmbeddedStore:
+        """A read-only ``EmbeddedStore`` over an already open ``db`` (a query worker's), which it
+        neither follows nor closes."""
+        store = cls.__new__(cls)
+        store.location, store.read_only, store._writes, store._stamp = location, True, 0, ""
+        store._looked, store._reopen, store._db = float("inf"), threading.Lock(), db
+        return store
+
     def __repr__(self) -> str:
         return f"EmbeddedStore({self.location!r})"
 
