@@ -273,7 +273,7 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
 @click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
-@click.option("--threads", default=16, show_default=True, help="HTTP threads (a request holds one while it runs).")
+@click.option("--threads", default=32, show_default=True, help="HTTP threads (a request holds one while it runs).")
 @click.option("--max-connections", default=1_000, show_default=True,
               help="Open connections kept; past it the idle ones, then the slowest senders, are closed.")
 @click.option("--idle-timeout", default=30.0, show_default=True,

@@ -243,8 +243,10 @@ class QueryPool:
 
     ``run(job, timeout)`` blocks the calling thread (waitress runs many) until a worker answers;
     past ``timeout`` seconds the worker is killed and replaced and ``QueryTimeout`` is raised.
-    Callers wait for a free worker in order of ``priority`` (lowest first); only callers that pass
-    ``quick=True`` may get a quick-lane worker, where a job is cut at ``quick_limit`` (``QuickCut``).
+    Callers wait for a free worker in order of ``priority`` (lowest first). Callers that pass
+    ``quick=True`` (light ones) may also get a quick-lane worker, where a job is cut at
+    ``quick_limit`` (``QuickCut``); the others hold at most ``size - 1`` general workers at once, so
+    light callers always have a general worker and the quick lane to themselves.
     Call ``refresh()`` after writing to the store so the workers reopen it, ``close()`` at the end.
     """
 
@@ -259,6 +261,7 @@ class QueryPool:
         self._waiting: list[tuple[float, int, bool]] = []  # (priority, arrival, may use the quick lane)
         self._turn = threading.Condition()
         self._arrivals = itertools.count()
+        self._heavy = 0  # general workers held by callers not allowed the quick lane
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._generation = 0
@@ -342,9 +345,10 @@ class QueryPool:
                 while True:
                     ahead = [e for e in self._waiting if e < entry]
                     for worker in self._free:
-                        lane_ok = worker.lane == "general" or quick
-                        if lane_ok and not any(e[2] or worker.lane == "general" for e in ahead):
+                        if self._may_take(quick, worker) and not any(self._may_take(e[2], worker) for e in ahead):
                             self._free.remove(worker)
+                            if not quick:
+                                self._heavy += 1
                             return worker
                     left = deadline - time.monotonic()
                     if left <= 0 or self._closed:
@@ -354,6 +358,13 @@ class QueryPool:
                 self._waiting.remove(entry)
                 heapq.heapify(self._waiting)
                 self._turn.notify_all()
+
+    def _may_take(self, quick: bool, worker: _Worker) -> bool:
+        """Whether a caller (``quick``: a light one) may have ``worker``: the quick lane is for light
+        callers only, and the others hold at most all general workers but one."""
+        if worker.lane == "quick":
+            return quick
+        return quick or self._heavy < max(1, self.size - 1)
 
     def _release(self, worker: _Worker) -> None:
         with self._turn:
@@ -378,6 +389,10 @@ class QueryPool:
         finally:
             if timing is not None:
                 timing["ran"] = time.monotonic() - started
+            if not quick:
+                with self._turn:
+                    self._heavy -= 1
+                    self._turn.notify_all()
 
     def _run_on(self, worker: _Worker, job, timeout: float, cut: type[QueryTimeout] = QueryTimeout):
         try:

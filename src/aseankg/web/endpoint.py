@@ -94,8 +94,11 @@ class Endpoint:
                 while True:
                     timing: dict = {}
                     try:
+                        # light clients in order of arrival (none starves another), then the rest
+                        # by the time each used
+                        priority = 0.0 if quick else self.ledger.used(client) + spent
                         return self.pool.run(job, left, wait=clients.queue_wait, quick=quick,
-                                             priority=self.ledger.used(client) + spent, timing=timing)
+                                             priority=priority, timing=timing)
                     except QuickCut:
                         self.ledger.strike(client)
                         quick = False

@@ -16,7 +16,7 @@ A client is its remote address (behind a reverse proxy, every client is the prox
 So a client looping runaway queries spends its budget, is served after everyone else, and never
 gets the quick lane, while small queries and entity pages keep answering.
 
->>> ledger = Ledger(ClientLimits(concurrency=1, budget=5.0))
+>>> ledger = Ledger(ClientLimits(concurrency=1, budget=5.0, light=2.0))
 >>> with ledger.admit("192.0.2.1"):
 ...     ledger.charge("192.0.2.1", 6.0)
 >>> ledger.used("192.0.2.1") >= 6.0, ledger.light("192.0.2.1")

@@ -73,7 +73,7 @@ class GuardedServer:
             channel.will_close = True
 
 
-def make_server(app, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 16,
+def make_server(app, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 32,
                 max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT,
                 request_timeout: float = REQUEST_TIMEOUT, max_body: int = 1_000_000, **options):
     """A waitress server for ``app`` with the guards above; ``server.run()`` serves until stopped."""
