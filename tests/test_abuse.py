@@ -241,3 +241,18 @@ def test_abusive_clients_leave_small_queries_and_entity_pages_answering(server):
     assert any(status == 503 for status in statuses)  # the queue wait is capped
     refused = [(status, headers) for status, _, headers in third if status == 429]
     assert len(refused) == 1 and refused[0][1]["Retry-After"] == "1"
+
+
+def test_a_job_past_the_worker_memory_cap_fails_and_the_server_goes_on(tmp_path):
+    """A sort of a 45-million-row cross product: the worker (capped at 800 MiB, ``--worker-memory``)
+    ends, the client gets an error naming the cap, the worker is replaced and others are answered."""
+    process, port = start_server(tmp_path / "kg", "--worker-memory", "800", "--time-limit", "120")
+    try:
+        hog = "/sparql?" + urllib.parse.urlencode(
+            {"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"})
+        status, body, _ = get(port, hog, source="127.0.0.50", timeout=150)
+        assert status == 500 and b"800 MiB memory limit" in body, body
+        assert get(port, SMALL, source="127.0.0.51")[0] == 200
+        assert get(port, ENTITY_PAGES[0], source="127.0.0.51", accept="text/html")[0] == 200
+    finally:
+        stop(process)

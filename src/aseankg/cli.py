@@ -273,6 +273,8 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
 @click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
+@click.option("--worker-memory", default=2048, show_default=True,
+              help="MiB of address space a worker may have (0: no cap); a job that needs more fails.")
 @click.option("--threads", default=32, show_default=True, help="HTTP threads (a request holds one while it runs).")
 @click.option("--max-connections", default=1_000, show_default=True,
               help="Open connections kept; past it the idle ones, then the slowest senders, are closed.")
@@ -296,7 +298,8 @@ def reason(store: str | None, engine: str) -> None:
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
-          max_query_length: int, workers: int, threads: int, max_connections: int, idle_timeout: float,
+          max_query_length: int, workers: int, worker_memory: int, threads: int, max_connections: int,
+          idle_timeout: float,
           request_timeout: float, client_concurrency: int, client_budget: float, queue_wait: float,
           quick_workers: int, quick_limit: float, allow_update: bool, token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
@@ -334,7 +337,8 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
                      token=token, max_body=max_body, max_query_length=max_query_length,
                      clients=ClientLimits(concurrency=client_concurrency, budget=client_budget,
                                           queue_wait=queue_wait, quick_workers=quick_workers,
-                                          quick_limit=quick_limit))
+                                          quick_limit=quick_limit),
+                     worker_memory=worker_memory)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)

@@ -56,6 +56,9 @@ from .store import EmbeddedStore, QueryTimeout, StoreError, default_dataset, gen
 EXTRA_FORMATS = ("table", "trig")
 #: Seconds a new worker process may take to start (import the library, open the store).
 READY_TIMEOUT = 60.0
+#: Address space of a worker, MiB (``aseankg serve --worker-memory``): an idle worker maps ~600 MiB
+#: (~85 MiB resident) on the seed store.
+WORKER_MEMORY = 2048
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,16 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def _limit_memory(mib: int) -> None:
+    """Cap this process's address space at ``mib`` MiB (0: no cap): a query or page that needs more
+    fails (or ends the worker, which is replaced) instead of pressing the machine into swap."""
+    if mib > 0:
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (mib << 20, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
 def _work(location: str, conn) -> None:
     """A worker's loop: receive ``(generation, job)``, answer ``("ok", Answer)`` or an error pair.
 
@@ -203,6 +216,9 @@ def _work(location: str, conn) -> None:
                 break
             except ValueError as error:  # a page's bad parameter, e.g. an unknown filter
                 reply = ("value", str(error))
+                break
+            except MemoryError:
+                reply = ("error", "the job needed more memory than a worker may have (--worker-memory)")
                 break
             except Exception as error:  # reported to the caller as a StoreError
                 # A read-only view can lose files to the writer's compaction: reopen and try again.
@@ -251,10 +267,11 @@ class QueryPool:
     """
 
     def __init__(self, location: str | os.PathLike, *, size: int = 2, quick: int = 0,
-                 quick_limit: float = 1.0) -> None:
+                 quick_limit: float = 1.0, memory: int = WORKER_MEMORY) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.location = str(location)
+        self.memory = memory
         self.size = size
         self.quick_limit = quick_limit
         self._free: list[_Worker] = []
@@ -312,7 +329,8 @@ class QueryPool:
         ours, theirs = socket.socketpair()
         with theirs:
             process = subprocess.Popen(
-                [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location],
+                [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location,
+                 str(self.memory)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True)
         return _Worker(process, Connection(ours.detach()), lane)
 
@@ -403,7 +421,9 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError) as error:
             self._replace(worker)
-            raise StoreError(f"a query worker failed: {error}") from error
+            limit = f"its {self.memory:,} MiB memory limit" if self.memory else "its memory"
+            raise StoreError(f"the query worker ended while running this ({type(error).__name__}): the job "
+                             f"probably needed more than {limit}") from error
         self._release(worker)
         if status == "ok":
             return payload
@@ -437,7 +457,8 @@ def wait_for_workers(pool: QueryPool, count: int, timeout: float = 30.0) -> bool
 
 
 def _main(argv: list[str]) -> None:
-    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER``."""
+    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER [MEMORY_MIB]``."""
+    _limit_memory(int(argv[2]) if len(argv) > 2 else 0)
     _work(argv[1], Connection(int(argv[0])))
 
 

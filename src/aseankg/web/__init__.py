@@ -30,12 +30,14 @@ __all__ = ["create_app", "close_app", "Limits", "ClientLimits"]
 
 def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000, workers: int = 2,
                allow_update: bool = False, token: str | None = None, max_body: int = 1_000_000,
-               max_query_length: int = 100_000, clients: ClientLimits | None = None) -> Flask:
+               max_query_length: int = 100_000, clients: ClientLimits | None = None,
+               worker_memory: int = 2048) -> Flask:
     """The Flask app serving ``store``.
 
     ``time_limit`` (seconds) and ``max_rows`` bound every query; ``max_body`` (bytes) and
     ``max_query_length`` (characters) bound every request. With an embedded store, queries and page
-    work run in ``workers`` processes killed past the time limit (``workers=0``: in this process,
+    work run in ``workers`` processes of ``worker_memory`` MiB address space at most, killed past the
+    time limit (``workers=0``: in this process,
     unbounded; for tests), each client held to ``clients`` (``fairness.ClientLimits``: 429 and 503
     with ``Retry-After``). Updates need ``allow_update`` and a bearer ``token``. Call ``close_app``
     when done.
@@ -50,7 +52,7 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
     app.config.update(STORE=store, UPDATE_TOKEN=token, MAX_CONTENT_LENGTH=max_body,
                       TIME_LIMIT=time_limit, MAX_ROWS=max_rows)
     app.extensions["aseankg"] = Endpoint(store, limits=limits, workers=workers, allow_update=allow_update,
-                                         clients=clients)
+                                         clients=clients, worker_memory=worker_memory)
     app.register_error_handler(TooBusy, refusal)
     app.register_error_handler(QueryTimeout, refusal)
     app.register_blueprint(sparql.bp)

@@ -22,7 +22,18 @@ from dataclasses import dataclass
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from ..querying import Answer, CallJob, PoolBusy, QueryJob, QueryPool, QuickCut, call, execute, serialize
+from ..querying import (
+    WORKER_MEMORY,
+    Answer,
+    CallJob,
+    PoolBusy,
+    QueryJob,
+    QueryPool,
+    QuickCut,
+    call,
+    execute,
+    serialize,
+)
 from ..safety import QueryRefused, QuerySyntaxError, QueryTooComplex, inspect_query, parse_update
 from ..sparqlscan import TooComplex, check_bounds
 from ..store import EmbeddedStore, Store, StoreError
@@ -52,7 +63,8 @@ class Endpoint:
     """
 
     def __init__(self, store: Store, *, limits: Limits | None = None, workers: int = 2,
-                 allow_update: bool = False, clients: ClientLimits | None = None) -> None:
+                 allow_update: bool = False, clients: ClientLimits | None = None,
+                 worker_memory: int = WORKER_MEMORY) -> None:
         self.store = store
         self.limits = limits or Limits()
         self.allow_update = allow_update
@@ -60,7 +72,8 @@ class Endpoint:
         self.ledger = Ledger(clients)
         lanes = self.ledger.limits
         self.pool = QueryPool(store.location, size=workers, quick=lanes.quick_workers,
-                              quick_limit=lanes.quick_limit) if self.embedded and workers > 0 else None
+                              quick_limit=lanes.quick_limit, memory=worker_memory) \
+            if self.embedded and workers > 0 else None
         self._write = threading.Lock()
 
     def close(self) -> None:
