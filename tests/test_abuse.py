@@ -89,13 +89,16 @@ def server(tmp_path_factory):
 
 
 def hold_connections(port: int, count: int) -> list[socket.socket]:
-    """``count`` connections: half idle (connected, nothing sent), half half-open (a request begun,
-    never finished), from 127.0.0.2."""
+    """``count`` connections from 127.0.0.2, a third of each kind: idle (connected, nothing sent),
+    half-open (a request begun, never finished) and idle keep-alive (one request answered)."""
     held = []
     for i in range(count):
         sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=("127.0.0.2", 0))
-        if i % 2:
+        if i % 3 == 1:
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        elif i % 3 == 2:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            sock.recv(65536)
         held.append(sock)
     return held
 
@@ -106,7 +109,7 @@ def test_idle_and_half_open_connections_lock_nobody_out(server):
         time.sleep(1)  # let the server see them all
         answers = [timed(server, "/health", source="127.0.0.3", timeout=20) for _ in range(5)]
         answers += [timed(server, SMALL, source="127.0.0.3", timeout=20) for _ in range(5)]
-        print(f"\nwith 1,000 idle/half-open connections held: {[round(t, 3) for _, t in answers]} s")
+        print(f"\nwith 1,000 idle, half-open and keep-alive connections held: {[round(t, 3) for _, t in answers]} s")
         assert [status for status, _ in answers] == [200] * 10
     finally:
         for sock in held:

@@ -174,7 +174,7 @@ def load(server) -> list[tuple[str, int, float]]:
         "server": {"command": "aseankg serve --workers 2 (--threads 32)", "store": "the five seed articles"},
         "requests": REQUESTS,
         "concurrency": CONCURRENCY,
-        "alongside": {"abusive_clients": ABUSERS, "idle_or_half_open_connections": IDLE_CONNECTIONS,
+        "alongside": {"abusive_clients": ABUSERS, "idle_half_open_or_keep_alive_connections": IDLE_CONNECTIONS,
                       "abusive_statuses": {str(k): v for k, v in
                                            sorted(Counter(status for status, _ in abusers.answers).items())}},
         "mix": dict(Counter(kind for kind, _, _ in results)),
