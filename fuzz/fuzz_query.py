@@ -3,7 +3,7 @@ functions, deep nesting, stray bytes) goes through the safety check and, when ac
 memory-capped, time-limited query worker pool, as ``aseankg serve`` runs it.
 
     python fuzz/fuzz_query.py                      # 2,000 queries
-    python fuzz/fuzz_query.py --examples 20000 --time-limit 2 --max-memory 256
+    python fuzz/fuzz_query.py --examples 20000 --time-limit 2 --worker-memory 1024
 
 What must hold for every query: the check answers ``QueryRefused`` / ``QuerySyntaxError`` or accepts
 (nothing else escapes); an accepted query gives an answer, a syntax error, or a limit error
@@ -113,11 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=2_000)
     parser.add_argument("--time-limit", type=float, default=2.0)
-    parser.add_argument("--max-memory", type=int, default=256, help="MiB per worker")
+    parser.add_argument("--worker-memory", type=int, default=1024, help="MiB of address space per worker")
     args = parser.parse_args()
     outcomes: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as folder, \
-            QueryPool(make_store(folder), size=2, max_memory=args.max_memory << 20) as pool:
+            QueryPool(make_store(folder), size=2, memory=args.worker_memory) as pool:
         assert wait_for_workers(pool, 2, 60)
 
         @settings(max_examples=args.examples, deadline=None, database=None,

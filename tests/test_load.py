@@ -1,7 +1,11 @@
 """A bounded load test on loopback: 400 requests at concurrency 16 (threads and http.client) against a live
 ``aseankg serve`` on the seed articles — the saved queries with their default parameters, ad hoc ``/sparql``
 queries in several result formats, the query page and (when the app has them) entity pages ``/id/...``.
-No response may be a 5xx (or fail to arrive). The latencies are written to ``benchmarks/results/load.json``.
+Each of the 16 clients has its own loopback address (the server tells clients apart by address).
+
+Next to this normal mix, all the while: 4 abusive clients loop a runaway query (each stopped at the
+10 s limit) and 300 idle or half-open connections are held (``test_abuse``). No response of the normal
+mix may be a 5xx (or fail to arrive). The latencies are written to ``benchmarks/results/load.json``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from conftest import assert_no_server_traceback
+from test_abuse import Abusers, hold_connections
 
 from aseankg.queries import saved_queries
 from aseankg.safety import bind_values
@@ -32,6 +37,8 @@ ASEANKG = Path(sys.executable).parent / "aseankg"
 RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "load.json"
 REQUESTS = 400
 CONCURRENCY = 16
+ABUSERS = 4
+IDLE_CONNECTIONS = 300
 AKG = "https://w3id.org/aseankg/ontology#"
 AD_HOC = [
     ("ASK { ?s ?p ?o }", "application/sparql-results+json"),
@@ -60,7 +67,7 @@ def server(tmp_path_factory):
     log = store.parent / "stderr.log"  # a file, not a pipe: a full pipe would stall the server
     err = open(log, "wb")
     process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", "2", "--threads", str(CONCURRENCY)],
+                                "--workers", "2"],
                                stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.monotonic() + 120
@@ -88,8 +95,8 @@ def server(tmp_path_factory):
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None,
-            headers: dict | None = None) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            headers: dict | None = None, source: str = "127.0.0.1") -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -126,7 +133,7 @@ def load(server) -> list[tuple[str, int, float]]:
     lock = threading.Lock()
     queue = iter(jobs)
 
-    def client() -> None:
+    def client(source: str) -> None:
         while True:
             with lock:
                 job = next(queue, None)
@@ -135,7 +142,9 @@ def load(server) -> list[tuple[str, int, float]]:
             kind, method, path, body, headers = job
             started = time.perf_counter()
             try:
-                status, _ = request(server, method, path, body, headers)
+                status, answer = request(server, method, path, body, headers, source=source)
+                if status >= 500:
+                    print(f"{kind} {path[:60]}: {status} {answer[:200]!r}")
             except OSError as error:  # no answer at all counts as a failure
                 status = 599
                 print(f"{kind} {path[:80]}: {error}")
@@ -143,13 +152,20 @@ def load(server) -> list[tuple[str, int, float]]:
             with lock:
                 results.append((kind, status, elapsed))
 
-    began = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    duration = time.perf_counter() - began
+    held = hold_connections(server, IDLE_CONNECTIONS)
+    try:
+        with Abusers(server, ABUSERS) as abusers:
+            time.sleep(15)  # warm-up: each abuser has its one turn in the quick lane (see test_abuse)
+            began = time.perf_counter()
+            threads = [threading.Thread(target=client, args=(f"127.0.0.{100 + i}",)) for i in range(CONCURRENCY)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(300)
+            duration = time.perf_counter() - began
+    finally:
+        for sock in held:
+            sock.close()
 
     statuses = Counter(status for _, status, _ in results)
     failures = [(kind, status) for kind, status, _ in results if status >= 500]
@@ -159,9 +175,12 @@ def load(server) -> list[tuple[str, int, float]]:
         "test": "tests/test_load.py",
         "date": datetime.now(UTC).date().isoformat(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()},
-        "server": {"command": "aseankg serve --workers 2 --threads 16", "store": "the five seed articles"},
+        "server": {"command": "aseankg serve --workers 2 (--threads 32)", "store": "the five seed articles"},
         "requests": REQUESTS,
         "concurrency": CONCURRENCY,
+        "alongside": {"abusive_clients": ABUSERS, "idle_half_open_or_keep_alive_connections": IDLE_CONNECTIONS,
+                      "abusive_statuses": {str(k): v for k, v in
+                                           sorted(Counter(status for status, _ in abusers.answers).items())}},
         "mix": dict(Counter(kind for kind, _, _ in results)),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "server_errors": len(failures),

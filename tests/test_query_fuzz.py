@@ -20,7 +20,7 @@ MIB = 1 << 20
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
-    with QueryPool(make_store(tmp_path_factory.mktemp("fuzz")), size=2, max_memory=256 * MIB) as workers:
+    with QueryPool(make_store(tmp_path_factory.mktemp("fuzz")), size=2, memory=1024) as workers:
         assert wait_for_workers(workers, 2, 60)
         yield workers
 

@@ -42,13 +42,13 @@ def folder(tmp_path_factory):
 
 
 def test_worker_memory_is_capped(folder):
-    """A 1 GiB string (2**20 KiB) in a worker capped at 256 MiB: ``QueryOverLimit`` naming the cap, the
-    worker replaced, and the next query answered."""
-    with QueryPool(folder, size=1, max_memory=256 * MIB) as pool:
+    """A 2 GiB string (2**21 KiB) in a worker capped at 1,024 MiB of address space: ``QueryOverLimit``
+    naming the cap, the worker replaced, and the next query answered."""
+    with QueryPool(folder, size=1, memory=1024) as pool:
         assert wait_for_workers(pool, 1)
         before = pool.pids()
-        with pytest.raises(QueryOverLimit, match="more than 256 MiB"):
-            pool.run(QueryJob(doubling(20)), 60)
+        with pytest.raises(QueryOverLimit, match="more than 1,024 MiB"):
+            pool.run(QueryJob(doubling(21)), 60)
         assert wait_for_workers(pool, 1)
         assert pool.pids() != before
         assert pool.run(QueryJob("SELECT (1 AS ?x) {}", {"select": "csv"}), 30).body == b"x\r\n1\r\n"
@@ -60,7 +60,7 @@ def test_worker_memory_is_capped(folder):
 def app(tmp_path_factory):
     store = EmbeddedStore(tmp_path_factory.mktemp("app") / "kg")
     store.write_article(f"{ID}article/00000000000000aa", [(URIRef(f"{ID}x"), URIRef(f"{ID}p"), Literal("v"))])
-    application = create_app(store, workers=1, time_limit=30, max_memory=256 * MIB, max_answer=1 * MIB,
+    application = create_app(store, workers=1, time_limit=30, worker_memory=1024, max_answer=1 * MIB,
                              allow_update=True, token="secret")
     assert wait_for_workers(application.extensions["aseankg"].pool, 1)
     yield application
@@ -71,8 +71,8 @@ def app(tmp_path_factory):
 def test_http_memory_and_answer_caps(app):
     """Over HTTP both caps are a 503 saying why; an answer under the cap arrives whole."""
     client = app.test_client()
-    r = client.get("/sparql", query_string={"query": doubling(20)}, headers=SPARQL_JSON)
-    assert r.status_code == 503 and b"more than 256 MiB" in r.data
+    r = client.get("/sparql", query_string={"query": doubling(21)}, headers=SPARQL_JSON)
+    assert r.status_code == 503 and b"more than 1,024 MiB" in r.data
     assert wait_for_workers(app.extensions["aseankg"].pool, 1)
     r = client.get("/sparql", query_string={"query": doubling(11, length=False)}, headers=SPARQL_JSON)
     assert r.status_code == 503 and b"the answer is 2.0 MiB; the limit is 1.0 MiB" in r.data

@@ -19,6 +19,15 @@ from .cli_options import store_option
 #: that stopped the build, 2 a wrong invocation.
 EXIT_QUARANTINED = 3
 
+def _open_reader(store: str | None):
+    """The store for a command that only reads: read-only, so that it runs beside a build or a server;
+    a folder that holds no store is an error ("no store at PATH"), never a new empty store."""
+    where = settings.store_location(store)
+    if where.startswith(("http://", "https://")):
+        return _open(store)
+    return _open(store, read_only=True, create=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aseankg")
 def main() -> None:
@@ -58,9 +67,10 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
     kg = _open(store)
     if quarantine is None and not kg.location.startswith(("http://", "https://")):
         quarantine = str(Path(kg.location) / "quarantine")
+    stop = _StopOnInterrupt()
     try:
-        with click.progressbar(length=len(files), label="Building", file=sys.stderr,
-                               show_pos=True) as bar:
+        with stop, click.progressbar(length=len(files), label="Building", file=sys.stderr,
+                                     show_pos=True) as bar:
             seen: set[str] = set()
 
             def step(path: str) -> None:
@@ -69,15 +79,49 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     bar.update(1)
 
             # the folders, not the files found in them: a file's path from its folder is its key
-            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine)
+            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested)
         kg.close()
     except (StoreError, OSError) as exc:
         _close_after(kg)
         raise click.ClickException(f"{exc}\nThe build stopped; the articles stored before this are whole and "
                                    "kept. Fix the cause and run the same command again to add the rest.") from exc
     click.echo(report.summary())
+    if report.interrupted:
+        sys.exit(130)  # the shell's code for "ended by Ctrl-C"
     if report.quarantined:  # so scripts and cron jobs can tell a partial build from a whole one
         sys.exit(EXIT_QUARANTINED)
+
+
+class _StopOnInterrupt:
+    """Within ``with``: the first Ctrl-C (or SIGTERM) asks the build to stop after the article it is
+    writing; a second one stops at once (the store still holds only whole articles)."""
+
+    def __init__(self) -> None:
+        self._asked = False
+
+    def requested(self) -> bool:
+        return self._asked
+
+    def _ask(self, signum, frame) -> None:
+        import signal
+
+        if self._asked:
+            raise KeyboardInterrupt
+        self._asked = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        click.echo("\nStopping after the article being written (Ctrl-C again to stop at once)...", err=True)
+
+    def __enter__(self) -> _StopOnInterrupt:
+        import signal
+
+        self._old = {sig: signal.signal(sig, self._ask) for sig in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
 
 
 def _build_addresses(urls: list[str], store: str | None, quarantine: str | None, files: list,
@@ -225,7 +269,7 @@ def query(query: str, store: str | None, params: tuple[str, ...], fmt: str, no_i
         bindings = None  # a slug or a label, perhaps: the store says which entity it names
     except (QueryHeaderError, QueryNotFound, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    kg = _open(store, create=False)
+    kg = _open_reader(store)
     try:
         if saved is not None and bindings is None:
             bindings = saved.bindings(values, store=kg)
@@ -331,47 +375,88 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-rows", default=10_000, show_default=True, help="Rows (or triples) a result may have.")
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
-@click.option("--max-memory", default=2048, show_default=True,
-              help="MiB a query worker may use for one query (embedded store); past it the query gets 503.")
 @click.option("--max-answer", default=64, show_default=True, help="MiB one serialised answer may have.")
 @click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
-@click.option("--threads", default=8, show_default=True, help="HTTP threads.")
+@click.option("--worker-memory", default=2048, show_default=True,
+              help="MiB of address space a query worker may have (0: no cap); a job that needs more gets 503.")
+@click.option("--threads", default=32, show_default=True, help="HTTP threads (a request holds one while it runs).")
+@click.option("--max-connections", default=1_000, show_default=True,
+              help="Open connections kept; past it the idle ones, then the slowest senders, are closed.")
+@click.option("--idle-timeout", default=30.0, show_default=True,
+              help="Seconds a connection may stay open without a request.")
+@click.option("--request-timeout", default=15.0, show_default=True,
+              help="Seconds a client has to send a whole request once it starts one (slowloris).")
+@click.option("--client-concurrency", default=2, show_default=True,
+              help="Queries and page loads one client (remote address) may run at once; more get 429.")
+@click.option("--client-budget", default=30.0, show_default=True,
+              help="Seconds of worker time one client may use per minute; past it 429 with Retry-After.")
+@click.option("--queue-wait", default=5.0, show_default=True,
+              help="Seconds a request may wait for a free worker; past it 503 with Retry-After.")
+@click.option("--quick-workers", default=1, show_default=True,
+              help="Worker processes kept for light clients (under 10 s used in the last minute).")
+@click.option("--quick-limit", default=1.0, show_default=True,
+              help="Seconds a job may run in the quick lane before it moves to a general worker (and its "
+                   "client is kept out of the quick lane for 10 minutes).")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates (needs --token).")
 @click.option("--token", envvar="ASEANKG_TOKEN", default=None,
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
-          max_query_length: int, max_memory: int, max_answer: int, workers: int, threads: int,
-          allow_update: bool, token: str | None, no_build: bool) -> None:
+          max_query_length: int, max_answer: int, workers: int, worker_memory: int, threads: int,
+          max_connections: int, idle_timeout: float, request_timeout: float, client_concurrency: int,
+          client_budget: float, queue_wait: float, quick_workers: int, quick_limit: float, allow_update: bool,
+          token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
-    is first built from the bundled articles in data/articles. Read-only unless --allow-update."""
-    import signal
+    is first built from the bundled articles in data/articles. Read-only unless --allow-update.
 
-    import waitress
+    Read-only, the server opens the store read-only and follows what `aseankg build` adds meanwhile.
+    Clients are told apart by remote address (behind a proxy, all are the proxy): each is held to
+    --client-concurrency and --client-budget; light clients get the quick lane and go first."""
+    import signal
 
     from .ingest import build_articles
     from .reading import article_files
-    from .web import close_app, create_app
+    from .web import ClientLimits, close_app, create_app
+    from .web.server import make_server
 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
                                "bearer token")
-    kg = _open(store, create=not no_build)  # only a first run that builds may make the store
+    # Without --allow-update the server only reads: it opens the store read-only and follows what a
+    # build in another process commits, so articles are added while it serves. Only a first run that
+    # builds the bundled articles may make the store.
+    from .store import is_store_folder
+
+    local = not settings.store_location(store).startswith(("http://", "https://"))
+    if allow_update or (local and not no_build and not is_store_folder(settings.store_location(store))):
+        kg = _open(store, create=not no_build)
+    else:
+        kg = _open_reader(store)
     if not no_build and not kg.article_records():
+        if not allow_update and not kg.location.startswith(("http://", "https://")):
+            kg.close()
+            kg = _open(store)
         files = article_files([settings.ARTICLES_DIR])
         click.echo(f"The store is empty: building the {len(files)} bundled articles first.", err=True)
         with click.progressbar(length=len(files), label="Building", file=sys.stderr) as bar:
             report = build_articles([settings.ARTICLES_DIR], kg, progress=lambda _: bar.update(1))
         click.echo(report.summary(), err=True)
+    if not allow_update and not kg.location.startswith(("http://", "https://")) and not kg.read_only:
+        kg.close()
+        kg = _open(store, read_only=True)
     app = create_app(kg, time_limit=time_limit, max_rows=max_rows, workers=workers, allow_update=allow_update,
                      token=token, max_body=max_body, max_query_length=max_query_length,
-                     max_memory=max_memory << 20, max_answer=max_answer << 20)
+                     max_answer=max_answer << 20,
+                     clients=ClientLimits(concurrency=client_concurrency, budget=client_budget,
+                                          queue_wait=queue_wait, quick_workers=quick_workers,
+                                          quick_limit=quick_limit),
+                     worker_memory=worker_memory)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
     mode = "read-write" if allow_update else "read-only"
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, max_request_body_size=max_body,
-                       ident="aseankg")
+        make_server(app, host=host, port=port, threads=threads, max_connections=max_connections,
+                    idle_timeout=idle_timeout, request_timeout=request_timeout, max_body=max_body).run()
     finally:
         close_app(app)
         kg.close()
@@ -398,7 +483,7 @@ def export(store: str | None, projection: str, fmt: str, output: str, dynamic: b
 
     if dynamic and fmt != "gexf":
         raise click.UsageError("--dynamic applies to --format gexf only")
-    kg = _open(store, create=False)
+    kg = _open_reader(store)
     try:
         graph = project(kg, projection, since=since, until=until, country=country, series=series)
     except ValueError as exc:

@@ -75,6 +75,7 @@ class BuildReport:
     report_names: Counter = field(default_factory=Counter)  # quarantine report names used by this build
     touched: set = field(default_factory=set)  # entities whose single-valued properties the build changed
     consolidated: int = 0  # entities consolidated at the end of the build (consolidation.py)
+    interrupted: bool = False
 
     def summary(self) -> str:
         lines = [f"articles: {self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
@@ -83,6 +84,9 @@ class BuildReport:
             lines.append("entities: " + ", ".join(f"{n} {t}" for t, n in sorted(self.entities.items())))
         lines.extend(f"quarantined: {q}" for q in self.quarantined)
         lines.extend(f"skipped: {s}" for s in self.skipped)
+        if self.interrupted:
+            lines.append("interrupted: stopped between two articles; the articles above are stored whole. "
+                         "Run the same command again to add the rest.")
         return "\n".join(lines)
 
 
@@ -144,12 +148,16 @@ class Pipeline:
 
 def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
                    progress: Callable[[str], None] | None = None,
-                   quarantine_dir: str | os.PathLike | None = None) -> BuildReport:
-    """Ingest every article under ``paths`` into ``store``; see the module docstring."""
+                   quarantine_dir: str | os.PathLike | None = None,
+                   stop: Callable[[], bool] | None = None) -> BuildReport:
+    """Ingest every article under ``paths`` into ``store``; see the module docstring.
+
+    ``stop`` is asked before each article: once it answers True the build ends there, with
+    ``report.interrupted`` set (every article written so far is whole; the next build resumes)."""
     report = BuildReport()
     pipeline = Pipeline(store)
     with pipeline.frozen():
-        _build(paths, store, pipeline.validator, report, progress, quarantine_dir)
+        _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop)
     report.consolidated = consolidate(store, report.touched).entities
     return report
 
@@ -196,15 +204,17 @@ def _file_items(paths: Iterable[str | os.PathLike],
 
 
 def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
-           progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None) -> None:
+           progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None,
+           stop: Callable[[], bool] | None = None) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
-    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir)
+    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir, stop)
 
 
 def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
                  validator: ArticleValidator, report: BuildReport, progress: Callable[[str], None] | None,
-                 quarantine_dir: str | os.PathLike | None) -> None:
-    """Each read article into ``store``: checked, written, replacing its older version."""
+                 quarantine_dir: str | os.PathLike | None, stop: Callable[[], bool] | None = None) -> None:
+    """Each read article into ``store``: checked, written, replacing its older version; ``stop`` is
+    asked before each article."""
     records = store.article_records()
     by_url: dict[str, str] = {}
     by_key: dict[str, str] = {}
@@ -215,6 +225,9 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
     for path, file_key, item in items:
+        if stop is not None and stop():
+            report.interrupted = True
+            return
         if progress:
             progress(str(path))
         if isinstance(item, ArticleError):

@@ -6,10 +6,10 @@ open read-only (``pyoxigraph.Store.read_only``). A query that outlives its time 
 ``QueryTimeout`` at once and its worker is killed with SIGKILL (its CPU work stops) and replaced in
 the background, while the other workers keep answering.
 
-Each worker's address space is capped (``RLIMIT_AS``, ``max_memory`` bytes above what it holds when
-idle), so a query that builds huge strings or sorts a huge product fails alone: the pool raises
-``QueryOverLimit`` naming the limit and replaces the worker. An answer over ``QueryJob.max_bytes``
-is refused in the worker, before any byte crosses to the server.
+Each worker's address space is capped (``RLIMIT_AS``, ``memory`` MiB), so a query that builds huge
+strings or sorts a huge product fails alone: the pool raises ``QueryOverLimit`` naming the limit
+(HTTP 503) and replaces the worker. An answer over ``QueryJob.max_bytes`` is refused in the worker,
+before any byte crosses to the server.
 
 A job names the result format for each kind of query (``"select"``, ``"ask"``, ``"graph"``), so the
 worker sends back bytes ready for the response. ``execute`` is the same step without a process,
@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import heapq
+import itertools
 import os
 import queue
 import re
-import resource
 import signal
 import socket
 import subprocess
@@ -53,7 +54,7 @@ import pyoxigraph as ox
 
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import OverLimit, QueryTimeout, StoreError, default_dataset
+from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError, default_dataset, generation
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle
@@ -61,8 +62,9 @@ from .store import OverLimit, QueryTimeout, StoreError, default_dataset
 EXTRA_FORMATS = ("table", "trig")
 #: Seconds a new worker process may take to start (import the library, open the store).
 READY_TIMEOUT = 60.0
-#: Default memory a worker may use for one query, above its idle size (``aseankg serve --max-memory``).
-MAX_MEMORY = 2 << 30
+#: Address space of a worker, MiB (``aseankg serve --worker-memory``): an idle worker maps ~600 MiB
+#: (~85 MiB resident) on the seed store.
+WORKER_MEMORY = 2048
 #: Default size of one serialised answer (``aseankg serve --max-answer``).
 MAX_ANSWER = 64 << 20
 MIB = 1 << 20
@@ -95,6 +97,34 @@ class QueryJob:
     base_iri: str | None = None
     max_rows: int | None = None
     max_bytes: int | None = None
+
+
+#: The page functions a worker may run (``CallJob``): each takes a store first and returns picklable data.
+PAGE_CALLS = frozenset({
+    "aseankg.web.entities:describe", "aseankg.web.entities:exists", "aseankg.web.entities:entity_graph",
+    "aseankg.web.graphs:ego_network", "aseankg.web.graphs:person_timeline",
+    "aseankg.web.graphs:meeting_timeline", "aseankg.web.home:summary", "aseankg.web.home:export_body",
+})
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """Page work to run in a worker, under the same time limit as a query: ``target``
+    (``module:function``, one of ``PAGE_CALLS``) called with the worker's store and ``args``."""
+
+    target: str
+    args: tuple = ()
+    kwargs: Mapping = field(default_factory=dict)
+
+
+def call(store, job: CallJob):
+    """Run ``job`` on ``store`` (a worker's, or the app's own when there are no workers)."""
+    import importlib
+
+    if job.target not in PAGE_CALLS:
+        raise StoreError(f"{job.target} is not a page function")
+    module, _, name = job.target.partition(":")
+    return getattr(importlib.import_module(module), name)(store, *job.args, **dict(job.kwargs))
 
 
 @dataclass(frozen=True)
@@ -156,50 +186,59 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _cap_memory(extra: int) -> None:
-    """Cap this process's address space at its present size plus ``extra`` bytes (what one query may
-    take): past it, Python raises ``MemoryError`` and Oxigraph's allocator aborts the process."""
-    with open("/proc/self/statm") as statm:
-        size = int(statm.read().split()[0]) * resource.getpagesize()
-    limit = size + extra
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def _limit_memory(mib: int) -> None:
+    """Cap this process's address space at ``mib`` MiB (0: no cap): a query or page that needs more
+    fails (or ends the worker, which is replaced) instead of pressing the machine into swap."""
+    if mib > 0:
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (mib << 20, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
-def _work(location: str, conn, max_memory: int | None = None) -> None:
+def _work(location: str, conn) -> None:
     """A worker's loop: receive ``(generation, job)``, answer ``("ok", Answer)`` or an error pair.
 
-    The store is (re)opened read-only when the generation changes, that is after an update."""
+    The store is (re)opened read-only when the generation changes (after an update through the app)
+    and when the writer's stamp does (a build in another process): each query sees every article
+    committed before it started, and never part of one."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     db = None
     opened = None
     with contextlib.suppress(Exception):  # open now, so the first query does not pay for it
+        stamp = generation(location)
         db = ox.Store.read_only(location)
-        opened = 0
-    if max_memory:
-        _cap_memory(max_memory)
+        opened = (0, stamp)
     try:
         conn.send(("ready", os.getpid()))
     except OSError:
         return
     while True:
         try:
-            generation, job = conn.recv()
+            number, job = conn.recv()
         except (EOFError, OSError):
             return
         for attempt in range(REOPEN_ATTEMPTS):
             try:
-                if db is None or generation != opened:
+                current = (number, generation(location))
+                if db is None or current != opened:
                     db = None
                     db = ox.Store.read_only(location)
-                    opened = generation
-                reply = ("ok", execute(db, job))
+                    opened = current
+                if isinstance(job, CallJob):
+                    reply = ("ok", call(EmbeddedStore.over(db, location), job))
+                else:
+                    reply = ("ok", execute(db, job))
                 break
             except QuerySyntaxError as error:
                 reply = ("syntax", str(error))
                 break
             except QueryOverLimit as error:
                 reply = ("over", str(error))
+                break
+            except ValueError as error:  # a page's bad parameter, e.g. an unknown filter
+                reply = ("value", str(error))
                 break
             except MemoryError:
                 # the heap may be left fragmented near the cap: answer, then let the pool replace us
@@ -217,10 +256,15 @@ def _work(location: str, conn, max_memory: int | None = None) -> None:
             return
 
 
+class PoolBusy(QueryTimeout):
+    """No worker became free within the wait allowed: the server is busy, not the query slow."""
+
+
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    lane: str = "general"
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -230,52 +274,67 @@ class _Worker:
             self.conn.close()
 
 
+class QuickCut(QueryTimeout):
+    """A job outran the quick lane's limit: its worker was killed; it may go on in the general lane."""
+
+
 class QueryPool:
-    """``size`` worker processes serving queries over the embedded store at ``location``.
+    """``size`` general worker processes and ``quick`` quick-lane ones, serving queries over the
+    embedded store at ``location``.
 
     ``run(job, timeout)`` blocks the calling thread (waitress runs many) until a worker answers;
     past ``timeout`` seconds the worker is killed and replaced and ``QueryTimeout`` is raised.
+    Callers wait for a free worker in order of ``priority`` (lowest first). Callers that pass
+    ``quick=True`` (light ones) may also get a quick-lane worker, where a job is cut at
+    ``quick_limit`` (``QuickCut``); the others hold at most ``size - 1`` general workers at once, so
+    light callers always have a general worker and the quick lane to themselves.
     Call ``refresh()`` after writing to the store so the workers reopen it, ``close()`` at the end.
     """
 
-    def __init__(self, location: str | os.PathLike, *, size: int = 2, max_memory: int | None = MAX_MEMORY) -> None:
+    def __init__(self, location: str | os.PathLike, *, size: int = 2, quick: int = 0,
+                 quick_limit: float = 1.0, memory: int = WORKER_MEMORY) -> None:
         if size < 1:
             raise ValueError("a query pool needs at least one worker")
         self.location = str(location)
+        self.memory = memory
         self.size = size
-        self.max_memory = max_memory
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.quick_limit = quick_limit
+        self._free: list[_Worker] = []
+        self._waiting: list[tuple[float, int, bool]] = []  # (priority, arrival, may use the quick lane)
+        self._turn = threading.Condition()
+        self._arrivals = itertools.count()
+        self._heavy = 0  # general workers held by callers not allowed the quick lane
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._generation = 0
         self._closed = False
         # Workers die with the thread that started them (PR_SET_PDEATHSIG), so one thread that lives as
-        # long as the pool starts them all.
-        self._orders: queue.Queue[bool] = queue.Queue()
-        for _ in range(size):
-            self._orders.put(True)
+        # long as the pool starts them all; an order names the lane of the worker to start.
+        self._orders: queue.Queue[str | None] = queue.Queue()
+        for lane in ["quick"] * quick + ["general"] * size:
+            self._orders.put(lane)
         threading.Thread(target=self._starter, name="aseankg-query-pool", daemon=True).start()
 
     def _starter(self) -> None:
-        while self._orders.get() and not self._closed:
+        while (lane := self._orders.get()) and not self._closed:
             try:
-                worker = self._start()
+                worker = self._start(lane)
             except OSError:  # out of processes: try again shortly
                 time.sleep(0.5)
-                self._orders.put(True)
+                self._orders.put(lane)
                 continue
             if not self._ready(worker):
                 worker.kill()
                 if not self._closed:
                     time.sleep(0.5)
-                    self._orders.put(True)
+                    self._orders.put(lane)
                 continue
             if self._closed:
                 worker.kill()
                 continue
             with self._lock:
                 self._workers.add(worker)
-            self._idle.put(worker)
+            self._release(worker)
 
     @staticmethod
     def _ready(worker: _Worker) -> bool:
@@ -291,49 +350,101 @@ class QueryPool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _start(self) -> _Worker:
+    def _start(self, lane: str) -> _Worker:
         ours, theirs = socket.socketpair()
         # glibc reserves 64 MiB of address space per thread arena: two keep the cap about real memory
         env = {**os.environ, "MALLOC_ARENA_MAX": "2", "RUST_BACKTRACE": "0"}
         with theirs:
             process = subprocess.Popen(
                 [sys.executable, "-m", "aseankg.querying", str(theirs.fileno()), self.location,
-                 str(self.max_memory or 0)],
+                 str(self.memory)],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, close_fds=True, env=env)
-        return _Worker(process, Connection(ours.detach()))
+        return _Worker(process, Connection(ours.detach()), lane)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and put a fresh one in the pool (the new one starts in the background)."""
+        """Kill ``worker`` and put a fresh one in its lane (the new one starts in the background)."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
         if not self._closed:
-            self._orders.put(True)
+            self._orders.put(worker.lane)
 
-    def pids(self) -> list[int]:
-        """The process ids of the workers ready to run queries (or running one)."""
+    def pids(self, lane: str | None = None) -> list[int]:
+        """The process ids of the workers (of one lane) ready to run queries (or running one)."""
         with self._lock:
-            return sorted(w.process.pid for w in self._workers)
+            return sorted(w.process.pid for w in self._workers if lane in (None, w.lane))
 
     def refresh(self) -> None:
         """Make every worker reopen the store before its next query (call after an update)."""
         with self._lock:
             self._generation += 1
 
-    def run(self, job: QueryJob, timeout: float) -> Answer:
-        """Run ``job`` in a free worker, waiting at most ``timeout`` seconds for one and then at most
-        ``timeout`` seconds for the answer."""
+    def _acquire(self, wait: float, priority: float, quick: bool) -> _Worker:
+        """A free worker for a caller, given to the waiting caller of lowest ``priority`` first (then
+        the earliest) that may use its lane; ``PoolBusy`` after ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        with self._turn:
+            entry = (priority, next(self._arrivals), quick)
+            heapq.heappush(self._waiting, entry)
+            try:
+                while True:
+                    ahead = [e for e in self._waiting if e < entry]
+                    for worker in self._free:
+                        if self._may_take(quick, worker) and not any(self._may_take(e[2], worker) for e in ahead):
+                            self._free.remove(worker)
+                            if not quick:
+                                self._heavy += 1
+                            return worker
+                    left = deadline - time.monotonic()
+                    if left <= 0 or self._closed:
+                        raise PoolBusy(f"every query worker stayed busy for {wait:g} s; try again shortly")
+                    self._turn.wait(left)
+            finally:
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+                self._turn.notify_all()
+
+    def _may_take(self, quick: bool, worker: _Worker) -> bool:
+        """Whether a caller (``quick``: a light one) may have ``worker``: the quick lane is for light
+        callers only, and the others hold at most all general workers but one."""
+        if worker.lane == "quick":
+            return quick
+        return quick or self._heavy < max(1, self.size - 1)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._turn:
+            self._free.append(worker)
+            self._turn.notify_all()
+
+    def run(self, job: QueryJob | CallJob, timeout: float, *, wait: float | None = None,
+            priority: float = 0.0, quick: bool = False, timing: dict | None = None):
+        """Run ``job`` in a free worker, waiting at most ``wait`` seconds (default ``timeout``) for one
+        (``PoolBusy``) and then at most ``timeout`` seconds for the answer (``QueryTimeout``, the
+        worker killed; ``QuickCut`` past ``quick_limit`` on a quick-lane worker). ``timing["ran"]`` is
+        set to the seconds the worker spent. A ``QueryJob`` gives an ``Answer``, a ``CallJob`` what
+        its function returns."""
         if self._closed:
             raise StoreError("the query pool is closed")
+        worker = self._acquire(timeout if wait is None else wait, priority, quick)
+        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+            if worker.lane == "quick" and self.quick_limit < timeout:
+                return self._run_on(worker, job, self.quick_limit, cut=QuickCut)
+            return self._run_on(worker, job, timeout)
+        finally:
+            if timing is not None:
+                timing["ran"] = time.monotonic() - started
+            if not quick:
+                with self._turn:
+                    self._heavy -= 1
+                    self._turn.notify_all()
+
+    def _run_on(self, worker: _Worker, job, timeout: float, cut: type[QueryTimeout] = QueryTimeout):
         try:
             worker.conn.send((self._generation, job))
             if not worker.conn.poll(timeout):
                 self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than its {timeout:g} s limit and was stopped")
+                raise cut(f"the query ran longer than its {timeout:g} s limit and was stopped")
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
@@ -341,30 +452,34 @@ class QueryPool:
         if status == "memory":
             self._replace(worker)
             raise self._over_memory()
-        self._idle.put(worker)
+        self._release(worker)
         if status == "ok":
             return payload
         if status == "syntax":
             raise QuerySyntaxError(payload)
         if status == "over":
             raise QueryOverLimit(payload)
+        if status == "value":
+            raise ValueError(payload)
         raise StoreError(without_paths(payload, self.location))
 
     def _over_memory(self) -> QueryOverLimit:
-        return QueryOverLimit(f"the query used more than {(self.max_memory or 0) / MIB:,.0f} MiB, the memory "
-                              "limit of a query, and was stopped; narrow it or add a LIMIT")
+        return QueryOverLimit(f"the job needed more than {self.memory:,} MiB, the memory a worker may have "
+                              "(--worker-memory), and was stopped; narrow it or add a LIMIT")
 
     def _death(self, worker: _Worker) -> StoreError:
-        """Why ``worker`` died during a query: an allocation past the cap aborts it (SIGABRT)."""
-        code = worker.process.returncode
-        if self.max_memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL):
+        """Why ``worker`` died during a job: an allocation past the cap aborts it (SIGABRT)."""
+        code = worker.process.poll()
+        if self.memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL):
             return self._over_memory()
         return StoreError(f"a query worker stopped during the query (exit status {code}); try again")
 
     def close(self) -> None:
         """Stop every worker."""
         self._closed = True
-        self._orders.put(False)
+        self._orders.put(None)
+        with self._turn:  # callers waiting for a worker give up now
+            self._turn.notify_all()
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
@@ -396,8 +511,9 @@ def without_paths(message: str, location: str) -> str:
 
 
 def _main(argv: list[str]) -> None:
-    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER [MAX_MEMORY]``."""
-    _work(argv[1], Connection(int(argv[0])), int(argv[2]) if len(argv) > 2 else None)
+    """Entry point of a worker process: ``python -m aseankg.querying FD STORE_FOLDER [MEMORY_MIB]``."""
+    _limit_memory(int(argv[2]) if len(argv) > 2 else 0)
+    _work(argv[1], Connection(int(argv[0])))
 
 
 if __name__ == "__main__":  # run as a module: use the importable one, so pickled classes match

@@ -24,10 +24,12 @@ so counts without ``DISTINCT`` can differ (Fuseki's union is a set).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
-import urllib.error
+import socket
+import threading
+import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping
 from typing import BinaryIO
 
@@ -50,8 +52,13 @@ from .store import (
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
-#: The default cap on the size of one answer, in bytes (``RemoteStore(max_response=...)``).
-MAX_RESPONSE_BYTES = 1 << 30
+#: The default cap on the size of one answer, in bytes (``RemoteStore(max_response=...)``): what is
+#: read is held in memory, and parsing it takes about as much again.
+MAX_RESPONSE_BYTES = 64 << 20
+#: The cap for the answers that are the whole dataset by design (``dump``, ``union_graph``).
+MAX_DUMP_BYTES = 1 << 30
+#: Redirects followed, each to the same scheme, host and port only.
+MAX_REDIRECTS = 3
 #: What an answer may be written in, by media type (a server may ignore Accept).
 RESULT_PARSERS = {RESULTS_JSON: ox.QueryResultsFormat.JSON, "application/json": ox.QueryResultsFormat.JSON,
                   "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -124,39 +131,104 @@ class RemoteStore:
     # ------------------------------------------------------------------------------------ HTTP
     def _request(self, url: str, *, method: str = "GET", data: bytes | None = None,
                  headers: Mapping[str, str] | None = None, timeout: float | None = None,
-                 missing_ok: bool = False) -> bytes | None:
-        request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+                 missing_ok: bool = False, cap: int | None = None) -> bytes | None:
+        """One HTTP exchange, whole within ``timeout`` seconds (connecting, headers and body together:
+        a server trickling a byte at a time is cut off at the deadline) and ``cap`` bytes (default
+        ``max_response``).
+
+        A redirect is followed only to the same scheme, host and port (at most ``MAX_REDIRECTS``),
+        so neither the query nor any credential goes to a host the caller did not name."""
         limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        for _ in range(MAX_REDIRECTS + 1):
+            status, reason, response_headers, body = self._exchange(url, method, data, headers, limit, deadline,
+                                                                    cap or self.max_response)
+            if status in (301, 302, 303, 307, 308) and response_headers.get("Location"):
+                target = urllib.parse.urljoin(url, response_headers["Location"])
+                if _origin(target) != _origin(url):
+                    raise StoreError(f"{method} {_shorten(url)} redirected to another server "
+                                     f"({_shorten(_origin(target))}): refused, so that the query and any "
+                                     "credential stay with the server named; use the final address")
+                if status == 303 or (status in (301, 302) and method == "POST"):
+                    method, data = "GET", None
+                url = target
+                continue
+            break
+        else:
+            raise StoreError(f"{_shorten(url)} redirected more than {MAX_REDIRECTS} times")
+        if status == 404 and missing_ok:
+            return None
+        if status >= 400:
+            detail = body[:500].decode("utf-8", "replace").strip()
+            raise StoreError(f"{method} {_shorten(url)} answered HTTP {status} {reason}"
+                             + (f": {detail}" if detail else ""))
+        answer = _Body(body)
+        answer.media_type = response_headers.get_content_type()
+        return answer
+
+    def _exchange(self, url: str, method: str, data: bytes | None, headers: Mapping[str, str] | None,
+                  limit: float, deadline: float, cap: int):
+        """``(status, reason, headers, body)`` of one request, without following redirects.
+
+        A watchdog shuts the socket at ``deadline``, which ends any read at once; each read also
+        has the time left as its socket timeout."""
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise StoreError(f"{_shorten(url)} is not an http(s) URL")
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s")
+        connection = kind(parts.hostname, parts.port, timeout=left)
+        path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            with contextlib.suppress(OSError, AttributeError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+        watchdog = threading.Timer(left, cut)
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            with urllib.request.urlopen(request, timeout=limit) as response:
-                body = _Body(response.read(self.max_response + 1))
-                body.media_type = response.headers.get_content_type()
-        except http.client.HTTPException as error:  # the connection broke off mid-answer
-            raise StoreError(f"the SPARQL store at {_shorten(url)} broke off its answer to {method} "
-                             f"({type(error).__name__}); is it still running?") from error
-        except urllib.error.HTTPError as error:
-            if missing_ok and error.code == 404:
-                return None
-            detail = error.read(500).decode("utf-8", "replace").strip()
-            raise StoreError(f"{method} {_shorten(url)} answered HTTP {error.code} {error.reason}"
-                             + (f": {detail}" if detail else "")) from None
-        except TimeoutError as error:
-            raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s") from error
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError):
-                raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s") from error
-            raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error.reason}") from error
-        except OSError as error:
+            connection.request(method, path, body=data, headers=dict(headers or {}))
+            response = connection.getresponse()
+            chunks, size = [], 0
+            while size <= cap:
+                chunk = response.read1(min(1 << 20, cap + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if time.monotonic() > deadline:
+                    expired.set()
+                    break
+            if expired.is_set():
+                raise TimeoutError
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            if expired.is_set() or isinstance(error, TimeoutError):
+                raise QueryTimeout(f"{method} {_shorten(url)} did not answer in full within {limit:g} s "
+                                   "(the time limit; RemoteStore(timeout=...))") from None
+            if isinstance(error, http.client.HTTPException):  # the connection broke off mid-answer
+                raise StoreError(f"the SPARQL store at {_shorten(url)} broke off its answer to {method} "
+                                 f"({type(error).__name__}); is it still running?") from error
             raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error}") from error
-        if len(body) > self.max_response:
-            raise StoreError(f"{method} {_shorten(url)} answered more than {self.max_response:,} bytes, "
+        finally:
+            watchdog.cancel()
+            connection.close()
+        if size > cap:
+            raise StoreError(f"{method} {_shorten(url)} answered more than {cap:,} bytes, "
                              f"the limit (RemoteStore(max_response=...))")
-        return body
+        return response.status, response.reason, response.headers, b"".join(chunks)
 
     def _parse(self, body: bytes, url: str, *, graph: bool):
         """``body`` parsed as query results (``graph=False``) or triples, in the format the server
         named, whole (a syntax error anywhere is a ``StoreError`` naming ``url`` and the position)."""
         media = getattr(body, "media_type", "")
+        if media in ("text/html", "application/xhtml+xml"):  # an error page sent with 200
+            raise StoreError(f"{_shorten(url)} answered with an HTML page, not SPARQL results or RDF "
+                             f"(it begins {bytes(body[:80]).decode('utf-8', 'replace')!r}); is this the query URL?")
         if media not in (GRAPH_PARSERS if graph else RESULT_PARSERS):
             media = NTRIPLES if graph else RESULTS_JSON  # what was asked for
         if "xml" in media and (b"<!DOCTYPE" in body or b"<!ENTITY" in body):
@@ -171,13 +243,14 @@ class RemoteStore:
                 return _Solutions(variables, list(answer))
             return answer
         except (SyntaxError, ValueError) as error:
+            answer = None  # pyoxigraph's reader may not be dropped on another thread (a traceback's)
             raise StoreError(f"{_shorten(url)} sent an answer ({media}) that does not parse: {error}") from None
 
     def _graph_url(self, iri: str) -> str:
         return f"{self.gsp_url}?{urllib.parse.urlencode({'graph': str(iri)})}"
 
     def _post_query(self, sparql: str, accept: str, *, dataset: list[str] | None = None,
-                    timeout: float | None = None):
+                    timeout: float | None = None, cap: int | None = None):
         """Send a query; returns pyoxigraph's parsed answer (solutions, boolean or triples)."""
         fields = [("query", sparql)]
         if dataset is not None:
@@ -185,7 +258,7 @@ class RemoteStore:
             fields += [("named-graph-uri", g) for g in dataset]
         body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(fields).encode(),
                              headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-                             timeout=timeout)
+                             timeout=timeout, cap=cap)
         return self._parse(body, self.query_url, graph=accept == NTRIPLES)
 
     def _select(self, sparql: str) -> QueryResult:
@@ -231,7 +304,8 @@ class RemoteStore:
         """All triples of all named graphs as one rdflib graph, with or without inferences."""
         keep = "" if inference else f"FILTER (?g != {_iri(settings.INFERENCE_GRAPH)})"
         return graph_from_triples(self._post_query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }}", NTRIPLES))
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }}", NTRIPLES,
+            cap=max(self.max_response, MAX_DUMP_BYTES)))
 
     def article_records(self) -> dict[str, ArticleRecord]:
         return article_records_from(self._select(ARTICLE_RECORDS_QUERY).rows)
@@ -281,7 +355,8 @@ class RemoteStore:
         """Write every quad of every named graph to ``out`` (``nquads`` or ``trig``), sorted."""
         body = self._request(self.query_url, method="POST", data=urllib.parse.urlencode(
             {"query": "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON})
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_JSON},
+            cap=max(self.max_response, MAX_DUMP_BYTES))
         solutions = self._parse(body, self.query_url, graph=False)
         quads = (ox.Quad(row[0], row[1], row[2], row[3]) for row in solutions)
         return write_quads(quads, out, format)
@@ -294,6 +369,13 @@ class RemoteStore:
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
 
+
+
+def _origin(url: str) -> str:
+    """``scheme://host:port`` of ``url`` (the port spelled out), to compare redirect targets."""
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 class _Solutions(list):

@@ -28,7 +28,9 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 import time
 import traceback
@@ -259,18 +261,40 @@ def _iri(iri: str) -> str:
 FLUSH_EVERY = 500
 
 
+#: Files the writer keeps in the store folder beside RocksDB's own: its process (to name it to a second
+#: writer) and a stamp changed after every committed write (readers reopen when it changes).
+WRITER_FILE = "aseankg-writer"
+GENERATION_FILE = "aseankg-generation"
+#: Seconds between two looks at the stamp by a read-only store in a long-lived process.
+FOLLOW_EVERY = 0.5
+
+
+def generation(folder: str | os.PathLike) -> str:
+    """The store's change stamp ("" before any write has made one)."""
+    try:
+        return (Path(folder) / GENERATION_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 class EmbeddedStore:
     """A pyoxigraph store persisted in a folder (created if missing, unless ``create=False``: then
     ``StoreError``), or in memory if ``path`` is None.
 
     Each article write is one transaction: a crash leaves the store as it was before that article.
-    One process at a time may open a folder for writing; ``read_only=True`` opens it for reading.
+    One process at a time may open a folder for writing (the second is told which process holds it);
+    ``read_only=True`` opens it for reading, any number of times, while a writer writes. A read-only
+    store sees the store as it was when opened, and reopens itself (whole transactions only: each
+    article is one) when the writer's stamp has changed, looking at most every ``FOLLOW_EVERY`` s.
     """
 
     def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False, create: bool = True) -> None:
         self.location = ":memory:" if path is None else str(path)
         self.read_only = read_only
         self._writes = 0
+        self._stamp = ""
+        self._looked = time.monotonic()
+        self._reopen = threading.Lock()
         if path is None:  # nothing on disk: for tests and throw-away notebooks
             self._db = ox.Store()
             return
@@ -279,17 +303,34 @@ class EmbeddedStore:
             raise StoreError(f"no store at {folder} (`aseankg build ARTICLES --store {folder}` makes one)")
         try:
             if read_only:
+                self._stamp = generation(folder)
                 self._db: ox.Store | None = ox.Store.read_only(str(folder))
             else:
                 folder.mkdir(parents=True, exist_ok=True)
                 self._db = ox.Store(str(folder))
         except OSError as error:
-            hint = ("another process may have it open; close it, or open the store read-only"
-                    if "lock" in str(error).lower() else "check that the folder exists and is writable")
-            raise StoreError(f"cannot open the store at {folder}: {error} ({hint})") from error
+            if "lock" in str(error).lower():
+                raise StoreError(f"cannot open the store at {folder} for writing: {writer_of(folder)} has it "
+                                 "open for writing, and one process at a time may write. Wait for it to finish "
+                                 "and run this again (readers, `aseankg serve` without --allow-update, "
+                                 "`query`, `export` and `dump`, may run meanwhile)") from error
+            raise StoreError(f"cannot open the store at {folder}: {error} (check that the folder exists "
+                             "and is writable)") from error
+        if not read_only:
+            with contextlib.suppress(OSError):  # only ever used to name this process to a second writer
+                _write_atomically(folder / WRITER_FILE, f"{os.getpid()} {_command()}")
         if not read_only and not has_merge(self.db) \
                 and any(g.value != settings.INFERENCE_GRAPH for g in self.db.named_graphs()):
             self.merge_default_graph()  # a store from before the merged default graph
+
+    @classmethod
+    def over(cls, db: ox.Store, location: str) -> EmbeddedStore:
+        """A read-only ``EmbeddedStore`` over an already open ``db`` (a query worker's), which it
+        neither follows nor closes."""
+        store = cls.__new__(cls)
+        store.location, store.read_only, store._writes, store._stamp = location, True, 0, ""
+        store._looked, store._reopen, store._db = float("inf"), threading.Lock(), db
+        return store
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({self.location!r})"
@@ -302,10 +343,34 @@ class EmbeddedStore:
 
     @property
     def db(self) -> ox.Store:
-        """The underlying ``pyoxigraph.Store``."""
+        """The underlying ``pyoxigraph.Store`` (for a read-only store, reopened if the writer has written)."""
         if self._db is None:
             raise StoreError(f"the store at {self.location} is closed")
+        if self.read_only and self.location != ":memory:" and time.monotonic() - self._looked > FOLLOW_EVERY:
+            self.follow()
         return self._db
+
+    def follow(self) -> bool:
+        """Reopen a read-only store if the writer has committed since it was opened; True if it was.
+        A reopen that fails (the writer compacting files away) keeps the old view until the next look."""
+        with self._reopen:
+            self._looked = time.monotonic()
+            stamp = generation(self.location)
+            if stamp == self._stamp or self._db is None:
+                return False
+            try:
+                self._db = ox.Store.read_only(self.location)
+            except OSError:
+                return False
+            self._stamp = stamp
+            return True
+
+    def _changed(self) -> None:
+        """Tell readers that a write was committed (a new stamp, written whole)."""
+        if self.location != ":memory:":
+            self._writes += 1
+            with contextlib.suppress(OSError):  # readers then catch up at the next write
+                _write_atomically(Path(self.location) / GENERATION_FILE, f"{os.getpid()}-{time.time_ns()}")
 
     # ---------------------------------------------------------------------------------- writing
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
@@ -365,7 +430,7 @@ class EmbeddedStore:
             return
         try:
             self.db.extend(quads)
-            self._writes += 1
+            self._changed()
             if self._writes % FLUSH_EVERY == 0 and self.location != ":memory:":
                 self.db.flush()
         except OSError as error:
@@ -376,6 +441,7 @@ class EmbeddedStore:
             raise StoreError(f"the store at {self.location} is open read-only")
         try:
             self.db.update(update)
+            self._changed()
         except OSError as error:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
 
@@ -466,6 +532,31 @@ class EmbeddedStore:
                     db.flush()
                 except OSError as error:
                     raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+                finally:
+                    if self.location != ":memory:":
+                        with contextlib.suppress(OSError):
+                            (Path(self.location) / WRITER_FILE).unlink()
+
+
+def _command() -> str:
+    """What this process is, for a second writer's message (``aseankg build``, ``python …``)."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    return " ".join([name, *sys.argv[1:2]])[:80]
+
+
+def writer_of(folder: str | os.PathLike) -> str:
+    """Who holds ``folder`` for writing, as far as its writer file tells ("another process" if unknown)."""
+    try:
+        pid, _, command = (Path(folder) / WRITER_FILE).read_text(encoding="utf-8").partition(" ")
+        return f"process {int(pid)} ({command})"
+    except (OSError, ValueError):
+        return "another process"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 # ------------------------------------------------------------------------------------------- dumps

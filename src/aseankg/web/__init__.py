@@ -21,24 +21,26 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..querying import MAX_ANSWER, MAX_MEMORY
-from ..store import Store
+from ..querying import MAX_ANSWER
+from ..store import QueryTimeout, Store
 from .endpoint import Endpoint, Limits
+from .fairness import ClientLimits, TooBusy, refusal
 
-__all__ = ["create_app", "close_app", "Limits"]
+__all__ = ["create_app", "close_app", "Limits", "ClientLimits"]
 
 
 def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000, workers: int = 2,
                allow_update: bool = False, token: str | None = None, max_body: int = 1_000_000,
-               max_query_length: int = 100_000, max_memory: int = MAX_MEMORY,
-               max_answer: int = MAX_ANSWER) -> Flask:
+               max_query_length: int = 100_000, max_answer: int = MAX_ANSWER, clients: ClientLimits | None = None,
+               worker_memory: int = 2048) -> Flask:
     """The Flask app serving ``store``.
 
     ``time_limit`` (seconds) and ``max_rows`` bound every query; ``max_body`` (bytes) and
-    ``max_query_length`` (characters) bound every request; ``max_memory`` (bytes a query worker may use
-    for one query) and ``max_answer`` (bytes of one answer) bound every answer. With an embedded store,
-    queries run in ``workers`` processes killed past the time limit (``workers=0``: in this process, unbounded; for
-    tests). Updates need ``allow_update`` and a bearer ``token``. Call ``close_app`` when done.
+    ``max_query_length`` (characters) bound every request, ``max_answer`` (bytes) every answer. With an
+    embedded store, queries and page work run in ``workers`` processes of ``worker_memory`` MiB address
+    space at most, killed past the time limit (``workers=0``: in this process, unbounded; for tests),
+    each client held to ``clients`` (``fairness.ClientLimits``: 429 and 503 with ``Retry-After``).
+    Updates need ``allow_update`` and a bearer ``token``. Call ``close_app`` when done.
     """
     if allow_update and not token:
         raise ValueError("updates need a bearer token: pass token= (aseankg serve --token)")
@@ -46,10 +48,13 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
 
     app = Flask(__name__)
     limits = Limits(time_limit=time_limit, max_rows=max_rows, max_body=max_body,
-                    max_query_length=max_query_length, max_memory=max_memory, max_answer=max_answer)
+                    max_query_length=max_query_length, max_answer=max_answer)
     app.config.update(STORE=store, UPDATE_TOKEN=token, MAX_CONTENT_LENGTH=max_body,
                       TIME_LIMIT=time_limit, MAX_ROWS=max_rows)
-    app.extensions["aseankg"] = Endpoint(store, limits=limits, workers=workers, allow_update=allow_update)
+    app.extensions["aseankg"] = Endpoint(store, limits=limits, workers=workers, allow_update=allow_update,
+                                         clients=clients, worker_memory=worker_memory)
+    app.register_error_handler(TooBusy, refusal)
+    app.register_error_handler(QueryTimeout, refusal)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
     for views in (home.bp, entities.bp, graphs.bp, ontology_page.bp, review.bp):

@@ -38,6 +38,7 @@ from rdflib.term import Node
 
 from .. import settings
 from ..results import graph_from_triples
+from .fairness import page
 from .pages import (
     AKG,
     ID,
@@ -335,7 +336,7 @@ def preferred_media() -> str:
 
 def rdf_response(iri: str, media: str) -> Response:
     fmt, _ = RDF_FORMATS[media]
-    graph = entity_graph(current_app.config["STORE"], iri, timeout=reader().timeout)
+    graph = page("aseankg.web.entities:entity_graph", iri, timeout=reader().timeout)
     if fmt == "nt":
         body = "".join(sorted(line for line in graph.serialize(format="nt").splitlines(keepends=True)
                               if line.strip())).encode()
@@ -347,7 +348,7 @@ def rdf_response(iri: str, media: str) -> Response:
 @bp.get("/id/<path:path>")
 def entity(path: str):
     """An entity page: HTML or RDF by ``Accept``, or RDF by extension (``.ttl``, ``.jsonld``, ``.nt``)."""
-    from .graphs import ego_network, person_timeline, render_ego_svg
+    from .graphs import render_ego_svg
     from .home import export_filters, export_links
 
     stem, dot, extension = path.rpartition(".")
@@ -355,7 +356,6 @@ def entity(path: str):
     if media is not None:
         path = stem
     iri = entity_iri(path)
-    store = current_app.config["STORE"]
     read = reader()
     if iri is None:
         return not_found(f"/id/{path}")
@@ -369,19 +369,20 @@ def entity(path: str):
         negotiated = True
     else:
         negotiated = False
-    view = describe(store, iri, timeout=read.timeout)
+    view = page("aseankg.web.entities:describe", iri, timeout=read.timeout)
     if view is None:
         response = not_found(f"/id/{path}")
         if negotiated:
             response.vary.add("Accept")
         return response
     if media == "text/html":
-        ego = ego_network(store, iri, timeout=read.timeout)
-        timeline = person_timeline(store, iri, timeout=read.timeout) if view.kind == "Person" else None
+        ego = page("aseankg.web.graphs:ego_network", iri, timeout=read.timeout)
+        timeline = (page("aseankg.web.graphs:person_timeline", iri, timeout=read.timeout)
+                    if view.kind == "Person" else None)
         from .review import review_panel
 
         html = render_template("entity.html", view=view, ego=ego, ego_svg=render_ego_svg(ego),
-                               review=review_panel(store, iri), path=f"/id/{path}",
+                               review=review_panel(current_app.config["STORE"], iri), path=f"/id/{path}",
                                exports=export_links(**export_filters(view)),
                                timeline=timeline, rdf_links=[(ext.upper() if ext != "jsonld" else "JSON-LD",
                                                               f"/id/{path}.{ext}")

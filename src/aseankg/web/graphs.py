@@ -21,20 +21,20 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from markupsafe import Markup
 from markupsafe import escape as _escape
 from rdflib import URIRef
 
 from ..exports import COLORS, GREY
 from ..xmltext import xml_safe
+from .fairness import page
 from .pages import (
     AKG,
     ID,
     NARY_TYPES,
     Reader,
     entity_iri,
-    exists,
     labels_and_kinds,
     local_name,
     not_found,
@@ -543,12 +543,12 @@ def ego_json(path: str):
     iri = _entity_or_404(path)
     if isinstance(iri, Response):
         return iri
-    store, timeout = current_app.config["STORE"], reader().timeout
-    if not exists(store, iri, timeout=timeout):
+    timeout = reader().timeout
+    if not page("aseankg.web.entities:exists", iri, timeout=timeout):
         response = jsonify(error=f"nothing is known about /id/{path}")
         response.status_code = 404
         return response
-    return jsonify(ego_network(store, iri, timeout=timeout).to_json())
+    return jsonify(page("aseankg.web.graphs:ego_network", iri, timeout=timeout).to_json())
 
 
 @bp.get("/id/<path:path>/ego.svg")
@@ -556,10 +556,10 @@ def ego_svg(path: str):
     iri = _entity_or_404(path)
     if isinstance(iri, Response):
         return iri
-    store, timeout = current_app.config["STORE"], reader().timeout
-    if not exists(store, iri, timeout=timeout):
+    timeout = reader().timeout
+    if not page("aseankg.web.entities:exists", iri, timeout=timeout):
         return not_found(f"/id/{path}")
-    ego = ego_network(store, iri, timeout=timeout)
+    ego = page("aseankg.web.graphs:ego_network", iri, timeout=timeout)
     return Response(str(render_ego_svg(ego)), 200, mimetype="image/svg+xml")
 
 
@@ -579,7 +579,7 @@ def timeline():
     if country and not re.fullmatch(r"[A-Za-z]{3}", country):
         return Response(f"country must be an ISO 3166 alpha-3 code such as VNM, not {country!r}\n", 400,
                         mimetype="text/plain")
-    data = meeting_timeline(current_app.config["STORE"], country=country, year=year, timeout=reader().timeout)
+    data = page("aseankg.web.graphs:meeting_timeline", country=country, year=year, timeout=reader().timeout)
     if request.path.endswith(".json"):
         return jsonify(data.to_json())
     return render_template("timeline.html", timeline=data, svg=render_timeline_svg(data),

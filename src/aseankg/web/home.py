@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..naming import fold
-from .graphs import TYPE_ORDER, meeting_timeline
+from .fairness import page
+from .graphs import TYPE_ORDER
 from .pages import ID, Reader, broad_type, page_href, reader
 
 #: Entities left out of search results (provenance and n-ary nodes have their own pages, found
@@ -181,6 +182,15 @@ def summary(store, *, timeout: float = 10.0) -> Summary:
     return Summary(classes, int(n or 0), str(first or ""), str(last or ""), store.triple_count())
 
 
+def export_body(store, projection: str, fmt: str, *, dynamic: bool = False, **filters) -> bytes:
+    """A projection of ``store`` written as ``fmt`` (the ``/export`` download; run in a worker)."""
+    from ..exports import generate
+    from ..projections import project
+
+    graph = project(store, projection, **filters)
+    return ("\n".join(generate(graph, fmt, dynamic=dynamic)) + "\n").encode("utf-8")
+
+
 def export_filters(view) -> dict[str, str]:
     """Export filters that fit an entity page: a country's meetings, or a series' meetings."""
     folder, _, key = view.path.partition("/")
@@ -210,9 +220,9 @@ def home():
     from .sparql import examples
 
     read = reader()
-    store = current_app.config["STORE"]
-    held = summary(store, timeout=read.timeout)
-    marks = [m for row in meeting_timeline(store, timeout=read.timeout).rows for m in row.marks]
+    held = page("aseankg.web.home:summary", timeout=read.timeout)
+    marks = [m for row in page("aseankg.web.graphs:meeting_timeline", timeout=read.timeout).rows
+             for m in row.marks]
     recent = sorted(marks, key=lambda m: (m.when, m.label), reverse=True)[:12]
     return render_template("home.html", summary=held, recent=recent, examples=examples(),
                            exports=export_links())
@@ -234,8 +244,7 @@ def search():
 def export():
     """A projection (``actors``, ``meetings``, ``bipartite``, ``full``) as a GEXF, GraphML or JSON
     download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``."""
-    from ..exports import generate
-    from ..projections import PROJECTIONS, project
+    from ..projections import PROJECTIONS
 
     projection = request.args.get("projection", "actors")
     fmt = request.args.get("format", "gexf")
@@ -246,14 +255,13 @@ def export():
         return Response(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_TYPES)}\n", 400,
                         mimetype="text/plain")
     filters = {k: request.args.get(k) or None for k in ("since", "until", "country", "series")}
+    dynamic = request.args.get("dynamic", "").lower() in ("1", "true", "yes")
     try:
-        graph = project(current_app.config["STORE"], projection, **filters)
+        body = page("aseankg.web.home:export_body", projection, fmt, dynamic=dynamic, **filters)
     except ValueError as error:
         return Response(f"{error}\n", 400, mimetype="text/plain")
-    dynamic = request.args.get("dynamic", "").lower() in ("1", "true", "yes")
-    body = "\n".join(generate(graph, fmt, dynamic=dynamic)) + "\n"
     media, extension = EXPORT_TYPES[fmt]
     name = f"aseankg-{projection}{'-dynamic' if dynamic and fmt == 'gexf' else ''}.{extension}"
-    return Response(body.encode("utf-8"), 200, mimetype=media,
+    return Response(body, 200, mimetype=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

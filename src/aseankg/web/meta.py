@@ -11,11 +11,12 @@ bp = Blueprint("meta", __name__)
 
 @bp.get("/health")
 def health():
-    """Liveness: the store's location and the query worker processes' ids."""
+    """Liveness: the store's location and the query worker processes' ids (general and quick lane)."""
     endpoint = current_app.extensions["aseankg"]
     pool = endpoint.pool
     return jsonify(status="ok", store=endpoint.store.location, read_only=not endpoint.allow_update,
-                   workers=pool.pids() if pool is not None else [])
+                   workers=pool.pids("general") if pool is not None else [],
+                   quick_workers=pool.pids("quick") if pool is not None else [])
 
 
 @bp.get("/openapi.json")

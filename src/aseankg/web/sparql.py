@@ -12,10 +12,11 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from .. import settings
 from ..results import ID_PREFIXES, PREFIXES, compact
 from ..safety import QueryRefused, QuerySyntaxError
-from ..store import OverLimit, StoreError
+from ..store import OverLimit, QueryTimeout, StoreError
 from ..xmltext import neutralise_csv
 from .describe import service_description
 from .endpoint import Endpoint
+from .fairness import TooBusy, client, refusal
 from .protocol import (
     GRAPH_TYPES,
     RESULT_TYPES,
@@ -99,10 +100,14 @@ def describe() -> Response:
 
 
 def _failure(error: Exception) -> Response:
+    if isinstance(error, TooBusy):
+        return refusal(error)
     if isinstance(error, ProtocolError):
         return _plain(error.message, error.status)
     if isinstance(error, QueryRefused | QuerySyntaxError):
         return _plain(str(error), 400)
+    if isinstance(error, QueryTimeout):
+        return refusal(error)
     if isinstance(error, OverLimit):  # time, memory or answer bytes
         return _plain(str(error), 503)
     return _plain(str(error), 500)
@@ -115,8 +120,8 @@ def run_query(ep: Endpoint, op: Operation) -> Response:
         if fmt is None:
             table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
             return _plain(f"no acceptable format for this result; offered: {', '.join(table)}", 406)
-        answer = ep.query(op, fmt, base_iri=request.base_url)
-    except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError) as error:
+        answer = ep.query(op, fmt, base_iri=request.base_url, client=client())
+    except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError, TooBusy) as error:
         return _failure(error)
     headers = {}
     body = answer.body
@@ -224,8 +229,8 @@ def query_page(op: Operation | None = None) -> Response:
     if op is not None:
         try:
             kind = ep.check(op)
-            answer = ep.query(op, "table", base_iri=request.base_url)
-        except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError) as error:
+            answer = ep.query(op, "table", base_iri=request.base_url, client=client())
+        except (ProtocolError, QueryRefused, QuerySyntaxError, StoreError, TooBusy) as error:
             response = _failure(error)
             context["error"] = response.get_data(as_text=True).strip()
             status = response.status_code
