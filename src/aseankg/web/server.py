@@ -38,12 +38,14 @@ class GuardedServer:
     """Mixed into waitress's server class: request timeout and shedding at the connection limit."""
 
     request_timeout = REQUEST_TIMEOUT
+    #: id(channel) -> (the partial request, when it began); replaced, never mutated, by ``maintenance``
+    request_starts: dict = {}  # noqa: RUF012
 
     def maintenance(self, now: float) -> None:
         """waitress's idle check, plus: a request begun more than ``request_timeout`` ago and not yet
         whole closes its connection."""
         super().maintenance(now)
-        started = self.__dict__.setdefault("_started", {})
+        started = self.request_starts
         live = {}
         for channel in list(self.active_channels.values()):
             partial = channel.request
@@ -54,7 +56,7 @@ class GuardedServer:
             live[id(channel)] = since
             if now - since[1] > self.request_timeout:
                 channel.will_close = True
-        self.__dict__["_started"] = live
+        self.request_starts = live
 
     def readable(self) -> bool:
         """Always accept: at the limit, mark the idle connections (oldest activity first), then the
