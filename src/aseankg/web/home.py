@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..naming import fold
+from .downloads import export_cache, store_version
 from .fairness import page
 from .graphs import TYPE_ORDER
 from .pages import ID, Reader, broad_type, page_href, reader
@@ -243,7 +244,8 @@ def search():
 @bp.get("/export")
 def export():
     """A projection (``actors``, ``meetings``, ``bipartite``, ``full``) as a GEXF, GraphML or JSON
-    download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``."""
+    download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``.
+    Bodies are kept per store version (``downloads``): identical requests build the file once."""
     from ..projections import PROJECTIONS
 
     projection = request.args.get("projection", "actors")
@@ -256,8 +258,11 @@ def export():
                         mimetype="text/plain")
     filters = {k: request.args.get(k) or None for k in ("since", "until", "country", "series")}
     dynamic = request.args.get("dynamic", "").lower() in ("1", "true", "yes")
+    version = store_version(current_app)
+    key = None if version is None else (version, projection, fmt, dynamic, tuple(sorted(filters.items())))
     try:
-        body = page("aseankg.web.home:export_body", projection, fmt, dynamic=dynamic, **filters)
+        body = export_cache(current_app).get(
+            key, lambda: page("aseankg.web.home:export_body", projection, fmt, dynamic=dynamic, **filters))
     except ValueError as error:
         return Response(f"{error}\n", 400, mimetype="text/plain")
     media, extension = EXPORT_TYPES[fmt]
