@@ -544,7 +544,7 @@ def ego_json(path: str):
     if isinstance(iri, Response):
         return iri
     timeout = reader().timeout
-    if not page("aseankg.web.entities:exists", iri, timeout=timeout):
+    if not page("aseankg.web.pages:exists", iri, timeout=timeout):
         response = jsonify(error=f"nothing is known about /id/{path}")
         response.status_code = 404
         return response
@@ -557,7 +557,7 @@ def ego_svg(path: str):
     if isinstance(iri, Response):
         return iri
     timeout = reader().timeout
-    if not page("aseankg.web.entities:exists", iri, timeout=timeout):
+    if not page("aseankg.web.pages:exists", iri, timeout=timeout):
         return not_found(f"/id/{path}")
     ego = page("aseankg.web.graphs:ego_network", iri, timeout=timeout)
     return Response(str(render_ego_svg(ego)), 200, mimetype="image/svg+xml")
