@@ -51,7 +51,7 @@ class GuardedServer:
         whole closes its connection, and so does an answer that no byte of has been sent for
         ``send_timeout`` (closing frees its buffers and wakes its thread, which sees the client gone)."""
         super().maintenance(now)
-        waiting = self.__dict__.setdefault("_waiting", {})
+        waiting = self.__dict__.setdefault("guard_waiting", {})
         pending = {}
         for channel in list(self.active_channels.values()):
             if not channel.total_outbufs_len:
@@ -62,8 +62,8 @@ class GuardedServer:
                 # mark would never be acted on (this runs on the loop's own thread)
                 pending.pop(id(channel))
                 channel.handle_close()
-        self.__dict__["_waiting"] = pending
-        started = self.__dict__.setdefault("_started", {})
+        self.__dict__["guard_waiting"] = pending
+        started = self.__dict__.setdefault("guard_started", {})
         live = {}
         for channel in list(self.active_channels.values()):
             partial = channel.request
@@ -74,7 +74,7 @@ class GuardedServer:
             live[id(channel)] = since
             if now - since[1] > self.request_timeout:
                 channel.will_close = True
-        self.__dict__["_started"] = live
+        self.__dict__["guard_started"] = live
 
     def readable(self) -> bool:
         """Always accept: at the limit, mark the idle connections (oldest activity first), then the
