@@ -16,3 +16,26 @@ def test_import_aseankg_exposes_only_the_public_api():
     assert all(hasattr(aseankg, name) for name in aseankg.__all__)
     assert dir(aseankg) == sorted([*aseankg.__all__, "__version__"])
     assert isinstance(aseankg.__version__, str)
+
+
+def test_openapi_lists_every_route(tmp_path):
+    from aseankg.stores import open_store
+    from aseankg.web import close_app, create_app
+    from aseankg.web.describe import openapi_path
+
+    store = open_store(tmp_path / "kg")
+    app = create_app(store, workers=0)
+    try:
+        document = app.test_client().get("/openapi.json").json
+        routes = {(openapi_path(rule.rule), method.lower()) for rule in app.url_map.iter_rules()
+                  for method in rule.methods - {"HEAD", "OPTIONS"}}
+        listed = {(path, method) for path, item in document["paths"].items() for method in item}
+        assert listed == routes
+        for path, item in document["paths"].items():
+            for operation in item.values():
+                assert operation["summary"], path
+                named = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+                assert named == set(path.replace("}", "{").split("{")[1::2]), path
+    finally:
+        close_app(app)
+        store.close()
