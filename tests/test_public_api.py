@@ -39,3 +39,16 @@ def test_openapi_lists_every_route(tmp_path):
     finally:
         close_app(app)
         store.close()
+
+
+def test_sources_csv_columns_are_documented():
+    import csv
+
+    from aseankg import settings
+
+    folder = settings.ARTICLES_DIR
+    with open(folder / "sources.csv", encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    documented = (folder / "README.md").read_text(encoding="utf-8")
+    for column in header:
+        assert f"| `{column}`" in documented, column
