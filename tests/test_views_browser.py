@@ -183,3 +183,40 @@ def test_pages_have_one_nav_and_fit_the_width(server, tmp_path, width, height):
             assert "counts twice" in page.inner_text("#holdings")
         finally:
             browser.close()
+
+
+#: Edge labels whose box meets the centre node's label or circle, by their text.
+OVER_CENTRE = """() => {
+  const svg = document.querySelector('svg.ego');
+  const centre = [...svg.querySelectorAll('a.center text, a.center circle')].map(e => e.getBoundingClientRect());
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return [...svg.querySelectorAll('text.edge-label')].filter(t => centre.some(c => meets(t.getBoundingClientRect(), c)))
+    .map(t => t.textContent);
+}"""
+#: Timeline texts that stick out of their SVG, or are cut short without the full text on hover.
+TIMELINE_CUT = """() => [...document.querySelectorAll('svg.timeline')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    const cut = t.textContent.includes('…') && !t.querySelector('title') && !t.closest('a')?.querySelector('title');
+    return r.left < box.left - 1 || r.right > box.right + 1 || cut;
+  }).map(t => t.textContent);
+})"""
+
+
+def test_ego_edge_labels_clear_the_centre_and_timeline_labels_fit(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            for path in (SON, "/id/meeting/amm-58", "/id/country/VNM"):
+                page.goto(server + path)
+                assert page.locator("svg.ego text.edge-label").count() > 0, path
+                assert page.evaluate(OVER_CENTRE) == [], path
+            page.goto(server + "/timeline")
+            assert page.evaluate(TIMELINE_CUT) == []
+        finally:
+            browser.close()
