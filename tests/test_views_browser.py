@@ -146,3 +146,77 @@ def test_views_in_chromium(server, tmp_path):
     off_host = [u for u in requests
                 if not u.startswith("data:") and urllib.parse.urlparse(u).hostname != "127.0.0.1"]
     assert requests and not off_host
+
+
+#: Pages checked at desktop and phone width.
+PAGES = {"home": "/", "person": SON, "meeting": "/id/meeting/amm-58", "timeline": "/timeline",
+         "search": "/search?q=asean", "sparql": "/sparql", "ontology": "/ontology"}
+#: Elements sticking out past the viewport, outside the containers that scroll on purpose.
+TOO_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.table-wrap, .svg-wrap, pre'))
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''))"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_pages_have_one_nav_and_fit_the_width(server, tmp_path, width, height):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for name, path in PAGES.items():
+                page.goto(server + path)
+                assert page.locator("nav").count() == 1, name
+                assert page.locator("#q").is_visible(), name  # search from every page
+                assert page.evaluate(TOO_WIDE) == [], name
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+                page.screenshot(path=str(tmp_path / f"{name}-{width}.png"))
+                assert png_size(tmp_path / f"{name}-{width}.png") == (width, height)
+            # what the graph holds leads with meetings, then people and countries; mentions come last
+            page.goto(server + "/")
+            kinds = [t.strip() for t in page.locator("#holdings tbody tr td:first-child").all_inner_texts()]
+            assert kinds[0] in ("Summit", "MinisterialMeeting", "SeniorOfficialsMeeting", "Retreat", "Forum")
+            assert kinds.index("Person") < kinds.index("Country") < kinds.index("Place") < kinds.index("Mention")
+            assert "counts twice" in page.inner_text("#holdings")
+        finally:
+            browser.close()
+
+
+#: Edge labels whose box meets the centre node's label or circle, by their text.
+OVER_CENTRE = """() => {
+  const svg = document.querySelector('svg.ego');
+  const centre = [...svg.querySelectorAll('a.center text, a.center circle')].map(e => e.getBoundingClientRect());
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return [...svg.querySelectorAll('text.edge-label')].filter(t => centre.some(c => meets(t.getBoundingClientRect(), c)))
+    .map(t => t.textContent);
+}"""
+#: Timeline texts that stick out of their SVG, or are cut short without the full text on hover.
+TIMELINE_CUT = """() => [...document.querySelectorAll('svg.timeline')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    const cut = t.textContent.includes('…') && !t.querySelector('title') && !t.closest('a')?.querySelector('title');
+    return r.left < box.left - 1 || r.right > box.right + 1 || cut;
+  }).map(t => t.textContent);
+})"""
+
+
+def test_ego_edge_labels_clear_the_centre_and_timeline_labels_fit(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            for path in (SON, "/id/meeting/amm-58", "/id/country/VNM"):
+                page.goto(server + path)
+                assert page.locator("svg.ego text.edge-label").count() > 0, path
+                assert page.evaluate(OVER_CENTRE) == [], path
+            page.goto(server + "/timeline")
+            assert page.evaluate(TIMELINE_CUT) == []
+        finally:
+            browser.close()

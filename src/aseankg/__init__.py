@@ -18,24 +18,25 @@ A store of articles is a ``KnowledgeGraph`` (see ``aseankg.graph`` for the whole
 (5, 'Malaysia')
 """
 
-from __future__ import annotations
-
-import os
-from collections.abc import Iterable
-from datetime import date
+# The standard library under private names: ``import aseankg`` exposes the public API (``__all__``)
+# and its submodules, nothing else (tests/test_public_api.py).
+import os as _os
+from collections.abc import Iterable as _Iterable
+from datetime import date as _date
 
 from .graph import Chairmanship, KnowledgeGraph, Meeting, Participant
-from .ingest import BuildReport, build_articles
+from .ingest import BuildReport
+from .ingest import build_articles as _build_articles
 from .model import Article, Extraction
 from .store import Store
-from .stores import open_store
+from .stores import open_store as _open_store
 
 __version__ = "0.1.0"
 __all__ = ["extract", "build", "open", "KnowledgeGraph", "Meeting", "Participant", "Chairmanship",
            "Article", "Extraction", "BuildReport", "Store"]
 
 
-def extract(text: str | Article, *, published: date | str | None = None, url: str | None = None,
+def extract(text: str | Article, *, published: _date | str | None = None, url: str | None = None,
             publisher: str | None = None, headline: str | None = None) -> Extraction:
     """The facts one article states, as plain data classes (``Extraction``), each with evidence.
 
@@ -49,23 +50,28 @@ def extract(text: str | Article, *, published: date | str | None = None, url: st
     return extraction.extract(article)
 
 
-def open(location: str | os.PathLike | None = None, **kwargs) -> KnowledgeGraph:  # noqa: A001 - the verb
+def open(location: str | _os.PathLike | None = None, **kwargs) -> KnowledgeGraph:  # noqa: A001 - the verb
     """The knowledge graph at ``location`` (a folder, created if need be, or a SPARQL endpoint's query
     URL); ``None`` means ``$ASEANKG_STORE`` or ``./aseankg-store``. ``kwargs`` go to
     ``stores.open_store`` (``read_only``, ``update_url``, ``gsp_url``)."""
     return KnowledgeGraph.open(location, **kwargs)
 
 
-def build(paths: Iterable[str | os.PathLike],
-          store: KnowledgeGraph | Store | str | os.PathLike | None = None) -> BuildReport:
+def build(paths: _Iterable[str | _os.PathLike],
+          store: KnowledgeGraph | Store | str | _os.PathLike | None = None) -> BuildReport:
     """Ingest the articles under ``paths`` into ``store`` (a ``KnowledgeGraph``, a ``Store`` or a
     location), as ``aseankg build`` does."""
     if isinstance(store, KnowledgeGraph):
         return store.build(paths)
     if isinstance(store, Store):
-        return build_articles(paths, store)
-    kg = open_store(store)
+        return _build_articles(paths, store)
+    kg = _open_store(store)
     try:
-        return build_articles(paths, kg)
+        return _build_articles(paths, kg)
     finally:
         kg.close()
+
+
+def __dir__() -> list[str]:
+    """``dir(aseankg)``: the public API and the version."""
+    return sorted([*__all__, "__version__"])

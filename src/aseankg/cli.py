@@ -386,6 +386,9 @@ def reason(store: str | None, engine: str) -> None:
               help="Seconds a connection may stay open without a request.")
 @click.option("--request-timeout", default=15.0, show_default=True,
               help="Seconds a client has to send a whole request once it starts one (slowloris).")
+@click.option("--send-timeout", default=15.0, show_default=True,
+              help="Seconds an answer may wait for a client that reads none of it; then the connection, "
+                   "its buffered answer and its thread are let go.")
 @click.option("--client-concurrency", default=2, show_default=True,
               help="Queries and page loads one client (remote address) may run at once; more get 429.")
 @click.option("--client-budget", default=30.0, show_default=True,
@@ -403,7 +406,8 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
           max_query_length: int, max_answer: int, workers: int, worker_memory: int, threads: int,
-          max_connections: int, idle_timeout: float, request_timeout: float, client_concurrency: int,
+          max_connections: int, idle_timeout: float, request_timeout: float, send_timeout: float,
+          client_concurrency: int,
           client_budget: float, queue_wait: float, quick_workers: int, quick_limit: float, allow_update: bool,
           token: str | None, no_build: bool) -> None:
     """Serve the graph over HTTP (SPARQL at /sparql, with a query page for browsers). An empty store
@@ -456,7 +460,8 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
     try:
         make_server(app, host=host, port=port, threads=threads, max_connections=max_connections,
-                    idle_timeout=idle_timeout, request_timeout=request_timeout, max_body=max_body).run()
+                    idle_timeout=idle_timeout, request_timeout=request_timeout, send_timeout=send_timeout,
+                    max_body=max_body).run()
     finally:
         close_app(app)
         kg.close()

@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -77,8 +79,34 @@ _RESULTS = {
 }
 
 
-def openapi(*, allow_update: bool = False) -> dict:
-    """The OpenAPI 3.1 description of the HTTP interface."""
+_CONVERTER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """A Flask route as an OpenAPI path: ``/id/<path:path>/ego.svg`` → ``/id/{path}/ego.svg``."""
+    return _CONVERTER.sub(r"{\1}", rule)
+
+
+def route_paths(app) -> dict:
+    """OpenAPI path items for every route of ``app``: each method's summary is the first line of its
+    view's docstring, each ``<...>`` part of the route a path parameter."""
+    paths: dict = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        doc = (view.__doc__ or f"Files under {rule.rule.split('<')[0]}").strip()
+        summary = " ".join(doc.split("\n\n")[0].split())
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in _CONVERTER.findall(rule.rule)]
+        item = paths.setdefault(openapi_path(rule.rule), {})
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            item[method.lower()] = {"summary": summary, "parameters": params,
+                                    "responses": {"200": {"description": "OK"}}}
+    return paths
+
+
+def openapi(*, allow_update: bool = False, app=None) -> dict:
+    """The OpenAPI 3.1 description of the HTTP interface: the SPARQL endpoint in full and, given the
+    Flask ``app``, every other route it serves (``route_paths``)."""
     post_body = {"content": {
         "application/sparql-query": {"schema": {"type": "string"}},
         "application/sparql-update": {"schema": {"type": "string"}},
@@ -88,7 +116,7 @@ def openapi(*, allow_update: bool = False) -> dict:
     post_responses = dict(_RESULTS)
     post_responses["204"] = {"description": "Update done"}
     post_responses["403"] = {"description": "Updates are disabled, or the bearer token is missing or wrong"}
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {"title": "aseankg", "version": "0.1.0",
                  "description": "SPARQL 1.1 Protocol endpoint over the ASEAN knowledge graph"
@@ -107,3 +135,7 @@ def openapi(*, allow_update: bool = False) -> dict:
                 "description": "OpenAPI document", "content": {"application/json": {}}}}}},
         },
     }
+    if app is not None:
+        for path, item in route_paths(app).items():
+            document["paths"].setdefault(path, item)
+    return document

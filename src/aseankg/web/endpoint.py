@@ -79,6 +79,8 @@ class Endpoint:
                               quick_limit=lanes.quick_limit, memory=worker_memory) \
             if self.embedded and workers > 0 else None
         self._write = threading.Lock()
+        #: Updates run through this endpoint (part of the store version that cached exports follow).
+        self.updates = 0
 
     def close(self) -> None:
         """Stop the worker processes (the store itself is the caller's to close)."""
@@ -184,6 +186,7 @@ class Endpoint:
             except OSError as error:
                 raise StoreError(f"the update failed: {without_paths(str(error), self.store.location)}") from None
             finally:
+                self.updates += 1
                 if self.pool is not None:
                     self.pool.refresh()
 

@@ -227,10 +227,12 @@ def render_ego_svg(ego: EgoNetwork, *, width: int = 980, height: int = 640) -> M
         parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b8c0cc"/>')
     parts.append("</g><g class=\"edge-labels\">")
     for node in others:
-        x, y, _ = places[node.id]
+        x, y, angle = places[node.id]
         text = ", ".join(sorted(set(labels[node.id])))
-        parts.append(_text(cx + (x - cx) * 0.55, cy + (y - cy) * 0.55, _short(text, 30), cls="edge-label",
-                           size=9, title=text))
+        # anchored on the side away from the centre, so a label never reaches over the centre node
+        right = math.cos(angle) >= -1e-9
+        parts.append(_text(cx + (x - cx) * 0.45, cy + (y - cy) * 0.45, _short(text, 30), cls="edge-label",
+                           size=9, title=text, anchor="start" if right else "end"))
     parts.append("</g><g class=\"nodes\">")
     for node in others:
         x, y, angle = places[node.id]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..naming import fold
+from .downloads import export_cache, store_version
 from .fairness import page
 from .graphs import TYPE_ORDER
 from .pages import ID, Reader, broad_type, page_href, reader
@@ -167,13 +168,35 @@ class Summary:
     quads: int
 
 
+#: The kinds of meeting, listed first on the home page; then people and countries; bookkeeping last.
+MEETING_KINDS = ("Meeting", "Summit", "MinisterialMeeting", "SeniorOfficialsMeeting", "Retreat",
+                 "WorkingGroupMeeting", "Forum")
+BOOKKEEPING = ("Article", "Participation", "Claim", "Mention")
+
+
+def holding_rank(local: str) -> int:
+    """Where a class goes in "what the graph holds": meetings, people, countries, the other kinds of
+    entity, then the records that explain them (articles, participations, claims, mentions).
+
+    >>> sorted(["Mention", "Place", "Country", "Summit", "Person"], key=holding_rank)
+    ['Summit', 'Person', 'Country', 'Place', 'Mention']
+    """
+    if local in MEETING_KINDS:
+        return 0
+    if local in ("Person", "Country"):
+        return 1 + (local == "Country")
+    if local in BOOKKEEPING:
+        return 4 + BOOKKEEPING.index(local)
+    return 3
+
+
 def summary(store, *, timeout: float = 10.0) -> Summary:
     """Counts by class (entities under the ``id/`` namespace), articles and their publication dates."""
     read = Reader(store, timeout=timeout)
     rows = read.rows(f"""SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a ?class
                          FILTER (STRSTARTS(STR(?x), "{ID}")) }} GROUP BY ?class""")
     classes = sorted(((str(c).rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(c), int(n)) for c, n in rows),
-                     key=lambda row: (-row[2], row[0]))
+                     key=lambda row: (holding_rank(row[0]), -row[2], row[0]))
     count = read.rows("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a akg:Article }")
     dates = read.rows("""SELECT (MIN(STR(?d)) AS ?first) (MAX(STR(?d)) AS ?last)
                          WHERE { ?a a akg:Article ; schema:datePublished ?d }""")
@@ -243,7 +266,8 @@ def search():
 @bp.get("/export")
 def export():
     """A projection (``actors``, ``meetings``, ``bipartite``, ``full``) as a GEXF, GraphML or JSON
-    download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``."""
+    download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``.
+    Bodies are kept per store version (``downloads``): identical requests build the file once."""
     from ..projections import PROJECTIONS
 
     projection = request.args.get("projection", "actors")
@@ -256,8 +280,11 @@ def export():
                         mimetype="text/plain")
     filters = {k: request.args.get(k) or None for k in ("since", "until", "country", "series")}
     dynamic = request.args.get("dynamic", "").lower() in ("1", "true", "yes")
+    version = store_version(current_app)
+    key = None if version is None else (version, projection, fmt, dynamic, tuple(sorted(filters.items())))
     try:
-        body = page("aseankg.web.home:export_body", projection, fmt, dynamic=dynamic, **filters)
+        body = export_cache(current_app).get(
+            key, lambda: page("aseankg.web.home:export_body", projection, fmt, dynamic=dynamic, **filters))
     except ValueError as error:
         return Response(f"{error}\n", 400, mimetype="text/plain")
     media, extension = EXPORT_TYPES[fmt]

@@ -21,6 +21,7 @@ def health():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    response = jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update))
+    """The OpenAPI document: every route of the app."""
+    response = jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update, app=current_app))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -12,6 +12,10 @@ costs a socket and no thread. What it lacks by default: it stops accepting at ``
   every second (``cleanup_interval``);
 - ``request_timeout`` closes a connection that has not sent a whole request within that long of
   starting it, however slowly it trickles (slowloris), which waitress has no setting for;
+- ``send_timeout`` closes a connection whose answer has waited that long with none of it read (a
+  client that asks for a large answer and never reads it): waitress would otherwise keep the answer
+  in its buffers (spilled to temporary files past 1 MB) and, past 16 MB, the request's thread
+  waiting for room, until the idle timeout or for ever;
 - at ``max_connections`` the server does not stop accepting: it closes the connections that are
   idle or have been sending a request the longest (never one whose request is being answered),
   so a fresh client always gets in.
@@ -32,19 +36,37 @@ MAX_CONNECTIONS = 1_000
 IDLE_TIMEOUT = 30.0
 #: Seconds a client has to send a whole request (headers and body) once it starts one.
 REQUEST_TIMEOUT = 15.0
+#: Seconds an answer may wait with none of it read before its connection is closed.
+SEND_TIMEOUT = 15.0
 
 
 class GuardedServer:
-    """Mixed into waitress's server class: request timeout and shedding at the connection limit."""
+    """Mixed into waitress's server class: request and send timeouts, shedding at the connection limit."""
 
     request_timeout = REQUEST_TIMEOUT
-    #: id(channel) -> (the partial request, when it began); replaced, never mutated, by ``maintenance``
+    send_timeout = SEND_TIMEOUT
+    #: id(channel) -> (the partial request, when it began) / (when its answer started waiting); replaced,
+    #: never mutated, by ``maintenance``
     request_starts: dict = {}  # noqa: RUF012
+    send_waits: dict = {}  # noqa: RUF012
 
     def maintenance(self, now: float) -> None:
         """waitress's idle check, plus: a request begun more than ``request_timeout`` ago and not yet
-        whole closes its connection."""
+        whole closes its connection, and so does an answer that no byte of has been sent for
+        ``send_timeout`` (closing frees its buffers and wakes its thread, which sees the client gone)."""
         super().maintenance(now)
+        waiting = self.send_waits
+        pending = {}
+        for channel in list(self.active_channels.values()):
+            if not channel.total_outbufs_len:
+                continue
+            since = pending[id(channel)] = waiting.get(id(channel), now)
+            if now - max(since, channel.last_activity) > self.send_timeout:
+                # now: a client that reads nothing never makes its socket writable, so a will_close
+                # mark would never be acted on (this runs on the loop's own thread)
+                pending.pop(id(channel))
+                channel.handle_close()
+        self.send_waits = pending
         started = self.request_starts
         live = {}
         for channel in list(self.active_channels.values()):
@@ -77,7 +99,8 @@ class GuardedServer:
 
 def make_server(app, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 32,
                 max_connections: int = MAX_CONNECTIONS, idle_timeout: float = IDLE_TIMEOUT,
-                request_timeout: float = REQUEST_TIMEOUT, max_body: int = 1_000_000, **options):
+                request_timeout: float = REQUEST_TIMEOUT, send_timeout: float = SEND_TIMEOUT,
+                max_body: int = 1_000_000, **options):
     """A waitress server for ``app`` with the guards above; ``server.run()`` serves until stopped."""
     _raise_file_limit(max_connections + threads + 256)
     server = create_server(app, host=host, port=port, threads=threads, connection_limit=max_connections,
@@ -87,6 +110,7 @@ def make_server(app, *, host: str = "127.0.0.1", port: int = 8000, threads: int 
         return server
     server.__class__ = type("AseankgServer", (GuardedServer, type(server)), {})
     server.request_timeout = request_timeout
+    server.send_timeout = send_timeout
     server.next_channel_cleanup = time.time()
     return server
 
