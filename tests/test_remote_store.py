@@ -65,8 +65,13 @@ def answers(store, query: str, **options):
 def test_endpoint_conventions():
     assert derive_endpoints("http://h:7878/query") == ("http://h:7878/query", "http://h:7878/update",
                                                        "http://h:7878/store")
-    assert derive_endpoints("http://h:7878") == ("http://h:7878/query", "http://h:7878/update",
-                                                 "http://h:7878/store")
+    # Nothing rewritten: a root URL, Virtuoso's /sparql and RDF4J's /repositories/X work as given.
+    assert derive_endpoints("http://h:7878") == ("http://h:7878", "http://h:7878", None)
+    assert derive_endpoints("http://h:8890/sparql") == ("http://h:8890/sparql", "http://h:8890/sparql", None)
+    assert derive_endpoints("http://h/rdf4j-server/repositories/kg") == (
+        "http://h/rdf4j-server/repositories/kg", "http://h/rdf4j-server/repositories/kg/statements",
+        "http://h/rdf4j-server/repositories/kg/rdf-graphs/service")
+    assert derive_endpoints("http://h:7878/query", gsp_url="none")[2] is None
     assert derive_endpoints("http://h:3030/ds/query") == (
         "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")
     assert derive_endpoints("https://h/fuseki/kg/sparql")[1:] == ("https://h/fuseki/kg/update",
