@@ -39,6 +39,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -125,6 +126,8 @@ def derive_endpoints(query_url: str, update_url: str | None = None,
 #: Only graphs under this IRI are the knowledge graph's data: a store's own graphs (Virtuoso's system
 #: graphs, other projects' data in a shared store) are neither counted, dumped nor queried as ours.
 PROJECT_GRAPHS = "https://w3id.org/aseankg/"
+#: What stands for the default graph in Virtuoso's updates (see ``RemoteStore._update``).
+VIRTUOSO_DEFAULT_GRAPH = "urn:aseankg:default-graph"
 OURS = f'FILTER (STRSTARTS(STR(?g), "{PROJECT_GRAPHS}"))'
 
 
@@ -145,6 +148,8 @@ class RemoteStore:
         self.query_url, self.update_url, self.gsp_url = derive_endpoints(query_url, update_url, gsp_url)
         self.location = self.query_url
         self.union_default_graph = union_default_graph
+        #: The graph that stands for the default graph in updates, on a server without a plain one.
+        self.update_default_graph: str | None = None
         self.timeout = timeout
         self.max_response = max_response
 
@@ -299,9 +304,24 @@ class RemoteStore:
         return from_oxigraph(self._post_query(sparql, RESULTS_JSON))
 
     def _update(self, update: str) -> None:
-        """One SPARQL Update request (form-encoded ``update=``, which every server reads)."""
-        self._request(self.update_url, method="POST", data=urllib.parse.urlencode({"update": update}).encode(),
-                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        """One SPARQL Update request (form-encoded ``update=``, which every server reads).
+
+        Virtuoso has no plain default graph to write: an update that touches the default graph is
+        refused at compile time (SP031, nothing done) and sent once more with Virtuoso's preamble
+        naming ``VIRTUOSO_DEFAULT_GRAPH`` as the default graph (outside the project's graphs, so
+        neither counted nor dumped, as a default graph is not elsewhere)."""
+        for _ in range(2):
+            text = update if not self.update_default_graph else (
+                f"DEFINE input:default-graph-uri <{self.update_default_graph}>\n{update}")
+            try:
+                self._request(self.update_url, method="POST",
+                              data=urllib.parse.urlencode({"update": text}).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+                return
+            except StoreError as error:
+                if self.update_default_graph or "No plain default graph specified" not in str(error):
+                    raise
+                self.update_default_graph = VIRTUOSO_DEFAULT_GRAPH
 
     # --------------------------------------------------------------------------------- writing
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
@@ -321,11 +341,13 @@ class RemoteStore:
         URL, one SPARQL Update request: ``DROP SILENT GRAPH``, then ``INSERT {...} WHERE {}``, whose
         template may hold blank nodes where ``INSERT DATA`` may not on every server)."""
         name = _iri(iri)
-        lines = "".join(ntriples_lines(graph))
+        lines = list(ntriples_lines(graph))
         if not self.gsp_url:
-            self._update(f"DROP SILENT GRAPH {name} ;\nINSERT {{ GRAPH {name} {{\n{lines}}} }} WHERE {{}}")
+            inserts = (f"INSERT {{ GRAPH {name} {{\n{''.join(part)}}} }} WHERE {{}}"
+                       for part in _insert_parts(lines, name))
+            self._update(" ;\n".join([f"DROP SILENT GRAPH {name}", *inserts]))
             return
-        body = lines.encode()
+        body = "".join(lines).encode()
         self._request(self._graph_url(iri), method="PUT", data=body,
                       headers={"Content-Type": NTRIPLES})
 
@@ -425,6 +447,51 @@ def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+#: Triples per ``INSERT`` operation when a graph is written with SPARQL Update (Virtuoso refuses
+#: one operation whose SQL would exceed 10,000 lines: about a thousand triples).
+INSERT_PART = 200
+_SUBJECT_BLANK = re.compile(r"^(_:\S+)")
+_OBJECT_BLANK = re.compile(r"(_:\S+) \.\s*$")
+
+
+def _insert_parts(lines: list[str], graph: str) -> list[list[str]]:
+    """N-Triples ``lines`` in parts of about ``INSERT_PART`` for one ``INSERT`` operation each: the
+    triples that share blank nodes in one part (a blank node in a template is new in each operation),
+    the graph's own triples (its article record) in the last part, so that a write cut off midway
+    leaves no record and the next build writes the graph again."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    blanks = []
+    for line in lines:
+        found = [m.group(1) for m in (_SUBJECT_BLANK.match(line), _OBJECT_BLANK.search(line)) if m]
+        blanks.append(found)
+        if len(found) == 2:
+            parent[root(found[0])] = root(found[1])
+    groups: dict[str, list[str]] = {}
+    plain, own = [], []
+    for line, found in zip(lines, blanks, strict=True):
+        if line.startswith(graph + " "):
+            own.append(line)
+        elif found:
+            groups.setdefault(root(found[0]), []).append(line)
+        else:
+            plain.append(line)
+    parts: list[list[str]] = [[]]
+    for group in [*groups.values(), *([line] for line in plain)]:
+        if parts[-1] and len(parts[-1]) + len(group) > INSERT_PART:
+            parts.append([])
+        parts[-1].extend(group)
+    if own:
+        parts.append(own)
+    return [part for part in parts if part]
 
 
 def _blank_label(label: str) -> str:
