@@ -552,3 +552,8 @@ class _Solutions(list):
 
 def _shorten(url: str, limit: int = 200) -> str:
     return url if len(url) <= limit else url[:limit] + "…"
+
+
+def _parse_for_test(body: bytes) -> list:
+    """``body`` (SPARQL JSON) parsed as ``RemoteStore`` parses an answer (for the tests)."""
+    return list(RemoteStore("http://127.0.0.1:1/query")._parse(body, "http://127.0.0.1:1/query", graph=False))
