@@ -227,3 +227,68 @@ def assert_no_server_traceback(log: Path) -> None:
     for marker in ("Traceback (most recent call last)", "Exception ignored in"):
         at = text.find(marker)
         assert at < 0, f"the server's stderr holds a traceback:\n{text[max(0, at - 200):at + 3000]}"
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_ISQL = shutil.which("isql-vt")
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = ., {d}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+#: What the test Virtuoso lets its anonymous SPARQL user do: SPARQL Update and Graph Store writes
+#: (a real deployment would give these to an authenticated user behind /sparql-auth instead).
+VIRTUOSO_GRANTS = ("GRANT SPARQL_UPDATE TO \"SPARQL\";\n"
+                   "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);\n"
+                   "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('SPARQL', 7);\n")
+
+
+def start_virtuoso(folder: Path) -> tuple[subprocess.Popen, str]:
+    """Start Debian's Virtuoso 7 in the foreground on free loopback ports, with its own data folder
+    and ini, anonymous SPARQL Update allowed; returns the process and its query URL (``/sparql``)."""
+    if not (VIRTUOSO and VIRTUOSO_ISQL):
+        pytest.skip("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+    folder.mkdir(parents=True, exist_ok=True)
+    sql, http = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=sql, http=http))
+    process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{http}/sparql"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"virtuoso-t exited: {log}")
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        stop_process(process)
+        raise RuntimeError("Virtuoso did not answer within 120 s")
+    done = subprocess.run([VIRTUOSO_ISQL, str(sql), "dba", "dba"], input=VIRTUOSO_GRANTS, text=True,
+                          capture_output=True, timeout=60)
+    if done.returncode:
+        stop_process(process)
+        raise RuntimeError(f"isql-vt failed: {done.stdout}{done.stderr}")
+    return process, url

@@ -65,8 +65,13 @@ def answers(store, query: str, **options):
 def test_endpoint_conventions():
     assert derive_endpoints("http://h:7878/query") == ("http://h:7878/query", "http://h:7878/update",
                                                        "http://h:7878/store")
-    assert derive_endpoints("http://h:7878") == ("http://h:7878/query", "http://h:7878/update",
-                                                 "http://h:7878/store")
+    # Nothing rewritten: a root URL, Virtuoso's /sparql and RDF4J's /repositories/X work as given.
+    assert derive_endpoints("http://h:7878") == ("http://h:7878", "http://h:7878", None)
+    assert derive_endpoints("http://h:8890/sparql") == ("http://h:8890/sparql", "http://h:8890/sparql", None)
+    assert derive_endpoints("http://h/rdf4j-server/repositories/kg") == (
+        "http://h/rdf4j-server/repositories/kg", "http://h/rdf4j-server/repositories/kg/statements",
+        "http://h/rdf4j-server/repositories/kg/rdf-graphs/service")
+    assert derive_endpoints("http://h:7878/query", gsp_url="none")[2] is None
     assert derive_endpoints("http://h:3030/ds/query") == (
         "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")
     assert derive_endpoints("https://h/fuseki/kg/sparql")[1:] == ("https://h/fuseki/kg/update",
@@ -176,3 +181,19 @@ def test_types_and_inference_switch_on_the_remote(remote):
     assert remote.query(ask, inference=False).boolean is False
     row = remote.query("SELECT ?l (1 + 1 AS ?n) WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
     assert row.dicts() == [{"l": "Viet Nam", "n": 2}]
+
+
+def test_answers_are_read_leniently_where_the_standards_allow():
+    """An extra top-level member (Comunica's), Virtuoso's blank-node labels and typed-literal parse."""
+    import json
+
+    from aseankg.remote import _lenient_json, _parse_for_test
+
+    body = json.dumps({"head": {"vars": ["s", "o"], "link": []}, "metadata": {"x": 1},
+                       "results": {"distinct": False, "bindings": [
+                           {"s": {"type": "bnode", "value": "nodeID://b10069"},
+                            "o": {"type": "typed-literal", "value": "1",
+                                  "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
+    assert b"metadata" not in _lenient_json(body, "http://h/sparql")
+    rows = _parse_for_test(body)
+    assert len(rows) == 1 and str(rows[0]["o"].value) == "1" and rows[0]["s"].value.startswith("x")
