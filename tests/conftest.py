@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -157,6 +159,39 @@ def start_oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.05)
     stop_process(process)
     raise RuntimeError("oxigraph serve did not answer within 20 s")
+
+
+ASEANKG = Path(sys.executable).parent / "aseankg"
+
+
+@contextlib.contextmanager
+def served(store: Path, *args: str, workers: int = 1, check_stderr: bool = True, timeout: float = 120):
+    """``aseankg serve`` on ``store`` at a free loopback port, ready once ``/health`` lists
+    ``workers`` query workers; yields the base URL and stops the server by its own pid. Its stderr
+    goes to a file (a full pipe would stall it) and, with ``check_stderr``, must hold no traceback."""
+    port = free_port()
+    log = store.parent / f"serve-{port}.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as err:
+        process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port), *args],
+                                   stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the server exited: {log.read_text(errors='replace')}")
+                with contextlib.suppress(OSError, ValueError):
+                    with urllib.request.urlopen(base + "/health", timeout=5) as r:
+                        if r.status == 200 and len(json.loads(r.read())["workers"]) >= workers:
+                            break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start")
+                time.sleep(0.2)
+            yield base
+        finally:
+            stop_process(process)
+    if check_stderr:
+        assert_no_server_traceback(log)
 
 
 def stop_process(process: subprocess.Popen) -> None:

@@ -14,11 +14,7 @@ import http.client
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -27,13 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_server_traceback
+from conftest import served
 from test_abuse import Abusers, hold_connections
 
 from aseankg.queries import saved_queries
 from aseankg.safety import bind_values
 
-ASEANKG = Path(sys.executable).parent / "aseankg"
 RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "load.json"
 REQUESTS = 400
 CONCURRENCY = 16
@@ -54,44 +49,11 @@ AD_HOC = [
 ENTITIES = ["/id/country/VNM", "/id/meeting/amm-58", "/id/person/bui-thanh-son", "/id/country/MYS"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    store = tmp_path_factory.mktemp("load") / "kg"
-    log = store.parent / "stderr.log"  # a file, not a pipe: a full pipe would stall the server
-    err = open(log, "wb")
-    process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", "2"],
-                               stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {log.read_text()}")
-            try:
-                status, body = request(port, "GET", "/health")
-                if status == 200 and len(json.loads(body)["workers"]) == 2:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        yield port
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        err.close()
-    assert_no_server_traceback(log)
+    """The port of ``aseankg serve`` (2 workers) on a new store; its stderr must hold no traceback."""
+    with served(tmp_path_factory.mktemp("load") / "kg", "--workers", "2", workers=2) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None,

@@ -10,8 +10,6 @@ recursion depth exceeded". Every process a test starts is stopped by its own pid
 from __future__ import annotations
 
 import inspect
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -21,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import served
 from rdflib import Literal, URIRef
 
 from aseankg import KnowledgeGraph
@@ -141,45 +140,13 @@ def test_cli_time_limit_stops_a_runaway_query(folder):
 
 # ------------------------------------------------------------------------------------------- HTTP
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``aseankg serve`` on an empty store (no build), 5 s query limit, 2 workers."""
-    port = _free_port()
     store = tmp_path_factory.mktemp("live-bounds") / "kg"
     EmbeddedStore(store).close()  # an empty store: serve --no-build makes none
-    process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port), "--no-build",
-                                "--time-limit", "5", "--workers", "2"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the server exited")
-            try:
-                if _post(base, "ASK {}", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    with served(store, "--no-build", "--time-limit", "5", "--workers", "2", workers=2, check_stderr=False) as base:
         yield base
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _post(base: str, query: str, timeout: float = 30) -> tuple[int, str]:

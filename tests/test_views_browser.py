@@ -5,69 +5,25 @@ request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import struct
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_server_traceback
+from conftest import served
 
-ASEANKG = Path(sys.executable).parent / "aseankg"
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 900}
 SON = "/id/person/bui-thanh-son"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """``aseankg serve`` on a new store (it builds the bundled articles first)."""
-    if not CHROMIUM.exists():
-        pytest.skip("headless Chromium is not installed (Debian package chromium, /usr/bin/chromium)")
-    pytest.importorskip("playwright.sync_api", reason="Playwright (PyPI) is not installed")
-    port = _free_port()
-    store = tmp_path_factory.mktemp("views-live") / "kg"
-    log = store.parent / "stderr.log"  # a file, not a pipe: a full pipe would stall the server
-    err = open(log, "wb")
-    process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {log.read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    """``aseankg serve`` on a new store (it builds the bundled articles), one worker; its stderr
+    must hold no traceback."""
+    with served(tmp_path_factory.mktemp("views-live") / "kg", "--workers", "1") as base:
         yield base
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-        err.close()
-    assert_no_server_traceback(log)
 
 
 def png_size(path: Path) -> tuple[int, int]:

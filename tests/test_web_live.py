@@ -6,12 +6,9 @@ no one, oversized bodies are refused."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -20,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import served
 from rdflib import Graph, URIRef
 
-ASEANKG = Path(sys.executable).parent / "aseankg"
 COMUNICA = Path(__file__).parent / "js" / "comunica"
 CHROMIUM = Path("/usr/bin/chromium")
 AKG = "https://w3id.org/aseankg/ontology#"
@@ -32,42 +29,12 @@ PARTICIPANTS = (f"SELECT DISTINCT ?participant WHERE {{ ?p <{AKG}meeting> <{AMM5
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``aseankg serve`` on a new store (it builds the bundled articles first), 2 s query limit."""
-    port = _free_port()
     store = tmp_path_factory.mktemp("live") / "kg"
-    process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port),
-                                "--time-limit", "2", "--workers", "2"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
-            try:
-                if len(_health(base)["workers"]) == 2:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    with served(store, "--time-limit", "2", "--workers", "2", workers=2, check_stderr=False) as base:
         yield base
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _all_workers(base: str) -> set[int]:
