@@ -15,6 +15,7 @@ b'city\\r\\nhttps://w3id.org/aseankg/id/place/ha-noi\\r\\n'
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
 from rdflib.term import Node
 
 from .xmltext import xml_safe_bytes
@@ -191,6 +193,8 @@ def python_value(term: Node | None) -> object:
 
 # ------------------------------------------------------------------------------------------- results
 
+#: Oxigraph's result parser holds one value in a buffer of at most 16 MiB.
+_OXIGRAPH_TOKEN_LIMIT = 16 << 20
 SELECT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
@@ -276,9 +280,30 @@ class QueryResult:
         document = json.dumps(self._json(), ensure_ascii=False).encode()
         if fmt == "json":
             return document
-        parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-        data = parsed.serialize(format=SELECT_FORMATS[fmt])
+        if len(document) > _OXIGRAPH_TOKEN_LIMIT:
+            data = self._serialize_large(SELECT_FORMATS[fmt])
+        else:
+            parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+            data = parsed.serialize(format=SELECT_FORMATS[fmt])
         return xml_safe_bytes(data) if fmt == "xml" else data
+
+    def _serialize_large(self, fmt) -> bytes:
+        """CSV, TSV or XML of an answer too big for Oxigraph's result parser, whose buffer stops at
+        16 MiB for one value (a 32 MiB literal was ``500 MemoryError``): rdflib's writers for CSV and
+        XML, TSV written here (terms in N-Triples form, tabs and line ends escaped)."""
+        names = [str(v) for v in self.variables]
+        if fmt == ox.QueryResultsFormat.TSV:
+            def cell(term) -> str:
+                return "" if term is None else term.n3().replace("\t", "\\t").replace("\n", "\\n")
+            lines = ["\t".join("?" + n for n in names)] + ["\t".join(cell(t) for t in row) for row in self.rows]
+            return ("\n".join(lines) + "\n").encode()
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        result.bindings = [{Variable(n): t for n, t in zip(names, row, strict=True) if t is not None}
+                           for row in self.rows]
+        out = io.BytesIO()
+        result.serialize(out, format="csv" if fmt == ox.QueryResultsFormat.CSV else "xml", encoding="utf-8")
+        return out.getvalue()
 
     def triple_rows(self) -> QueryResult:
         """A graph result as a SELECT result of ``subject``, ``predicate``, ``object`` rows, sorted."""
