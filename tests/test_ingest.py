@@ -253,3 +253,26 @@ def test_the_build_command_keys_files_by_their_path_from_the_folder_given(tmp_pa
     assert result.exit_code == 0, result.output
     with open_store(tmp_path / "store") as s:
         assert [r.source_key for r in s.article_records().values()] == ["in/a/article.txt"]
+
+
+def test_an_edited_sources_row_refreshes_the_article(tmp_path):
+    """The same text with another outlet and date in sources.csv: its graph is written again (1 replaced),
+    and a build after that changes nothing."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = ("Foreign ministers met in Vientiane\n\nLao Foreign Minister Saleumxay Kommasith chaired the 57th "
+            "ASEAN Foreign Ministers' Meeting in Vientiane on July 25, 2024.\n")
+    (folder / "amm.txt").write_text(text, encoding="utf-8")
+    (folder / "sources.csv").write_text("file,url,publisher,published\namm.txt,https://example.org/amm,"
+                                        "Outlet A,2024-07-25\n", encoding="utf-8")
+    store = open_store(tmp_path / "kg")
+    assert build_articles([folder], store).added == 1
+    (folder / "sources.csv").write_text("file,url,publisher,published\namm.txt,https://example.org/amm,"
+                                        "Outlet B,2024-07-26\n", encoding="utf-8")
+    report = build_articles([folder], store)
+    assert (report.added, report.replaced, report.unchanged) == (0, 1, 0)
+    rows = store.query("SELECT ?p ?d WHERE { ?a <https://schema.org/publisher> ?p ; "
+                       "<https://schema.org/datePublished> ?d }").rows
+    assert [(str(p), str(d)) for p, d in rows] == [("Outlet B", "2024-07-26")]
+    assert build_articles([folder], store).unchanged == 1
+    store.close()

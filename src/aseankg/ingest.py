@@ -38,7 +38,7 @@ from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
 from .model import Article
-from .rdf import AKG, article_graph
+from .rdf import AKG, article_graph, article_url
 from .reading import ArticleError, article_files, read_file
 from .store import ArticleRecord, Store
 from .validation import ArticleValidator, load_validator
@@ -235,7 +235,8 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
             continue
         iri = naming.article_iri(item.id)
         key = _article_key(item, file_key)
-        if iri in records or store.has_graph(iri):
+        refresh = iri in records and _metadata_changed(records[iri], item)
+        if (iri in records or store.has_graph(iri)) and not refresh:
             seen.add(iri)
             report.unchanged += 1
             if not is_consolidated(store, iri):  # written by a build that stopped before consolidating
@@ -275,8 +276,8 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
             by_url[item.url] = iri
         if key:
             by_key[key] = iri
-        report.replaced += bool(replaces)
-        report.added += not replaces
+        report.replaced += bool(replaces) or refresh
+        report.added += not (replaces or refresh)
         report.triples += len(graph)
         for t in graph.objects(None, RDF.type):
             if isinstance(t, URIRef):
@@ -290,6 +291,13 @@ def _add_source_key(store: Store, record: ArticleRecord, key: str) -> ArticleRec
     graph.add((URIRef(record.iri), AKG.sourceKey, Literal(key)))
     store.write_article(record.iri, graph)
     return replace(record, source_key=key)
+
+
+def _metadata_changed(record: ArticleRecord, item: Article) -> bool:
+    """Whether the same text now comes with another address, date or outlet (an edited sources.csv
+    row): its graph is written again so the article's metadata follows the file."""
+    published = item.published.isoformat() if item.published else None
+    return (record.url, record.published, record.publisher) != (article_url(item), published, item.publisher or None)
 
 
 def _replaced(item: Article, key: str | None, iri: str, records: dict[str, ArticleRecord],

@@ -26,7 +26,7 @@ from rdflib.namespace import ORG, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
 from rdflib.store import Store
 
 from . import naming, settings
-from .model import Evidence, Extraction
+from .model import Article, Evidence, Extraction
 from .shacl import IndexStore
 
 
@@ -124,6 +124,14 @@ class ArticleGraph(Graph):
         return super().__iter__()
 
 
+def article_url(art: Article) -> str | None:
+    """The address an article's graph records as ``schema:url``: an http(s) IRI, else none."""
+    url = art.url
+    if url and url.startswith(("http://", "https://")) and not any(c in url for c in ' <>"{}|\\^`'):
+        return url
+    return None
+
+
 def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
     """The named graph of one article (its identifier is the article's IRI); ``source_key``, when
     given, is written as the article's ``akg:sourceKey`` (see :func:`aseankg.ingest.source_keys`)."""
@@ -147,7 +155,7 @@ def article_graph(ex: Extraction, *, source_key: str | None = None) -> Graph:
 
     add((article, RDF.type, AKG.Article))
     add((article, AKG.contentHash, Literal(art.id)))
-    if art.url and art.url.startswith(("http://", "https://")) and not any(c in art.url for c in ' <>"{}|\\^`'):
+    if article_url(art):
         add((article, SCHEMA.url, URIRef(art.url)))
     if art.source_file:
         add((article, AKG.sourceFile, Literal(PurePath(art.source_file).name)))

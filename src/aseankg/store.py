@@ -125,6 +125,8 @@ class ArticleRecord:
     source_file: str | None
     url: str | None
     source_key: str | None = None  # none in a graph written before keys were (see ingest.source_keys)
+    published: str | None = None  # schema:datePublished, as written
+    publisher: str | None = None  # schema:publisher
 
 
 @runtime_checkable
@@ -172,7 +174,7 @@ class Store(Protocol):
 
 #: One row per article graph: the graph's own description of its article.
 ARTICLE_RECORDS_QUERY = """
-SELECT ?g ?hash ?file ?url ?key WHERE {
+SELECT ?g ?hash ?file ?url ?key ?published ?publisher WHERE {
   GRAPH ?g {
     ?g a <https://w3id.org/aseankg/ontology#Article> .
     OPTIONAL { ?g <https://w3id.org/aseankg/ontology#contentHash> ?hash }
@@ -180,6 +182,8 @@ SELECT ?g ?hash ?file ?url ?key WHERE {
     OPTIONAL { ?g ?urlProperty ?url
                FILTER (?urlProperty IN (<https://schema.org/url>, <http://schema.org/url>)) }
     OPTIONAL { ?g <https://w3id.org/aseankg/ontology#sourceKey> ?key }
+    OPTIONAL { ?g <https://schema.org/datePublished> ?published }
+    OPTIONAL { ?g <https://schema.org/publisher> ?publisher }
   }
 }"""
 
@@ -190,10 +194,12 @@ def article_records_from(rows: Iterable[tuple]) -> dict[str, ArticleRecord]:
     def key(row: tuple) -> tuple[str, ...]:
         return tuple("" if term is None else str(term) for term in row)
 
-    for g, content, file, url, source_key in sorted(rows, key=key):
+    for g, content, file, url, source_key, *metadata in sorted(rows, key=key):
         iri = str(g)
         if iri not in records:
-            records[iri] = ArticleRecord(iri, _text(content), _text(file), _text(url), _text(source_key))
+            published, publisher = (metadata + [None, None])[:2]
+            records[iri] = ArticleRecord(iri, _text(content), _text(file), _text(url), _text(source_key),
+                                         _text(published), _text(publisher))
     return records
 
 
