@@ -135,6 +135,15 @@ def test_search_finds_aliases(client):
     assert hits[0]["iri"] == AMM58 and hits[0]["matched"] == "AMM 58"
 
 
+def test_meetings_of_one_label_are_told_apart_in_search(client):
+    hits = client.get("/search.json", query_string={"q": "ASEAN Senior Officials' Meeting"}).json["results"]
+    meetings = [h for h in hits if "/id/meeting/" in h["iri"]]
+    assert len(meetings) >= 2
+    labels = [h["label"] for h in meetings]
+    assert len(set(labels)) == len(labels)  # the day and place (or the meeting's key) added
+    assert any("2025-09-09" in label for label in labels)
+
+
 def test_ego_json(client):
     r = client.get("/id/person/bui-thanh-son/ego.json")
     assert r.status_code == 200 and r.mimetype == "application/json"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
@@ -39,6 +40,12 @@ NAMES_QUERY = f"""SELECT DISTINCT ?x ?name ?alias ?class WHERE {{
   FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{ID}"))
   OPTIONAL {{ ?x a ?class }}
 }}"""
+#: What tells two meetings of one label apart: their first day and place.
+MEETING_DETAILS_QUERY = f"""SELECT ?x (MIN(STR(?start)) AS ?day) (MIN(?where) AS ?place) WHERE {{
+  ?x <https://schema.org/startDate> ?start
+  OPTIONAL {{ ?x <https://w3id.org/aseankg/ontology#location>/<http://www.w3.org/2000/01/rdf-schema#label> ?where }}
+  FILTER (STRSTARTS(STR(?x), "{ID}meeting/"))
+}} GROUP BY ?x"""
 #: Export downloads: format → (media type, file extension).
 EXPORT_TYPES = {"gexf": ("application/gexf+xml", "gexf"), "graphml": ("application/graphml+xml", "graphml"),
                 "json": ("application/json", "json")}
@@ -82,6 +89,7 @@ class NameIndex:
         self._names: list[_Name] = []
         self._labels: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
+        self._details: dict[str, str] = {}  # meeting -> "day, place"
         self._stamp: int | None = None
         self._checked = 0.0
 
@@ -113,6 +121,9 @@ class NameIndex:
         self._names = sorted(names.values(), key=lambda n: (n.folded, n.iri))
         self._labels = labels
         self._kinds = {iri: broad_type(iri, sorted(classes.get(iri, []))) for iri in {n.iri for n in self._names}}
+        self._details = {str(x): ", ".join(str(v) for v in (day, place) if v is not None)
+                         for x, day, place in Reader(self.store, timeout=self.timeout,
+                                                      max_rows=500_000).rows(MEETING_DETAILS_QUERY)}
         self._stamp = stamp
 
     def search(self, query: str, *, limit: int = 50) -> list[Hit]:
@@ -123,7 +134,7 @@ class NameIndex:
             return []
         with self._lock:
             self._refresh()
-            names, labels, kinds = self._names, self._labels, self._kinds
+            names, labels, kinds, details = self._names, self._labels, self._kinds, self._details
         best: dict[str, tuple[int, str]] = {}
         padded = f" {wanted} "
         for name in names:
@@ -142,6 +153,10 @@ class NameIndex:
                 best[name.iri] = (score, name.name)
         hits = [Hit(iri, labels.get(iri) or matched, matched, kinds.get(iri, ""), score)
                 for iri, (score, matched) in best.items()]
+        shared = Counter(h.label for h in hits)
+        # two meetings of one label ("ASEAN Summit") are told apart by their day and place
+        hits = [Hit(h.iri, f"{h.label} ({details.get(h.iri) or h.iri.rsplit('/', 1)[-1]})", h.matched, h.kind,
+                    h.score) if shared[h.label] > 1 else h for h in hits]
         order = {kind: i for i, kind in enumerate(TYPE_ORDER)}
         hits.sort(key=lambda h: (h.score, order.get(h.kind, len(order)), h.label.lower(), h.iri))
         return hits[:limit]
