@@ -243,3 +243,20 @@ def test_article_text_is_escaped(tmp_path):
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "Example &lt;b&gt;News&lt;/b&gt;" in page
     assert "<script>alert" not in page and "<b>News" not in page
+
+
+def test_an_article_without_a_headline_is_named_by_its_file(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "wire-note.json").write_text(json.dumps({"text": (
+        "Deputy Foreign Minister Dang Hoang Giang led the Vietnamese delegation to the 58th ASEAN Foreign "
+        "Ministers' Meeting in Kuala Lumpur on July 9, 2025.")}), encoding="utf-8")
+    kg = open_store(tmp_path / "kg")
+    build_articles([folder], kg)
+    app = create_app(kg, workers=0)
+    try:
+        page = app.test_client().get("/id/person/dang-hoang-giang").get_data(as_text=True)
+        assert "wire-note.json" in page and ">https://w3id.org/aseankg/id/article/" not in page
+    finally:
+        close_app(app)
+        kg.close()

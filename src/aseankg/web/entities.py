@@ -181,12 +181,14 @@ def _articles(read: Reader, graphs) -> dict[str, Evidence]:
     found = {g: Evidence(g) for g in graphs}
     articles = [g for g in graphs if g.startswith(ID + "article/")]
     if articles:
-        rows = read.rows(f"""SELECT ?g ?headline ?publisher ?date ?url WHERE {{ {values('g', articles)}
+        # an article without a headline is named by its graph's label: its file name or address
+        rows = read.rows(f"""SELECT ?g ?headline ?publisher ?date ?url ?label WHERE {{ {values('g', articles)}
           GRAPH ?g {{ OPTIONAL {{ ?g schema:headline ?headline }} OPTIONAL {{ ?g schema:publisher ?publisher }}
-                     OPTIONAL {{ ?g schema:datePublished ?date }} OPTIONAL {{ ?g schema:url ?url }} }} }}""")
-        for g, headline, publisher, date, url in rows:
+                     OPTIONAL {{ ?g schema:datePublished ?date }} OPTIONAL {{ ?g schema:url ?url }}
+                     OPTIONAL {{ ?g rdfs:label ?label }} }} }}""")
+        for g, headline, publisher, date, url, label in rows:
             evidence = found[str(g)]
-            evidence.headline = evidence.headline or str(headline or "")
+            evidence.headline = evidence.headline or str(headline or label or "")
             evidence.publisher = evidence.publisher or str(publisher or "")
             evidence.date = evidence.date or str(date or "")
             evidence.url = evidence.url or str(url or "")
