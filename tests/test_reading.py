@@ -501,3 +501,16 @@ def test_any_bytes_in_any_format(tmp_path, data, suffix):
     # the last-resort handler in read_file was not needed
     assert not any(isinstance(r, ArticleError) and r.reason.startswith("could not be read (")
                    for r in results)
+
+
+@pytest.mark.parametrize(("dateline", "outlet"), [
+    ("KUALA LUMPUR, Sept 24 (Bernama) --", "Bernama"),
+    ("PHNOM PENH, Nov 11 (Xinhua) --", "Xinhua"),
+    ("Metro Manila (CNN Philippines, July 31) —", "CNN Philippines"),
+])
+def test_a_dateline_names_the_outlet_when_nothing_else_does(tmp_path, dateline, outlet):
+    path = tmp_path / "wire.txt"
+    path.write_text(f"ASEAN ministers meet\n\n{dateline} Foreign ministers met on Wednesday for the 58th ASEAN "
+                    "Foreign Ministers' Meeting in Kuala Lumpur.\n", encoding="utf-8")
+    (article,) = read_file(path)
+    assert article.publisher == outlet

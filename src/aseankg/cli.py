@@ -457,7 +457,8 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
                      worker_memory=worker_memory)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: workers ended, store flushed
     mode = "read-write" if allow_update else "read-only"
-    click.echo(f"Serving {kg.location} ({mode}) on http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    click.echo(f"Serving {kg.location} ({mode}) at http://{host}:{port}/ (pages; SPARQL at /sparql; Ctrl-C stops)",
+               err=True)
     try:
         make_server(app, host=host, port=port, threads=threads, max_connections=max_connections,
                     idle_timeout=idle_timeout, request_timeout=request_timeout, send_timeout=send_timeout,

@@ -174,10 +174,26 @@ def parse_text(text: str, *, source_file: str | os.PathLike | None = None, url: 
 
     return Article(
         id=content_hash(body), body=body, headline=_clean_meta(headline),
-        url=_clean_meta(pick("url", url)), publisher=_clean_meta(pick("publisher", publisher)),
+        url=_clean_meta(pick("url", url)),
+        publisher=_clean_meta(pick("publisher", publisher) or dateline_agency(page.dateline)),
         published=pick("published", parse_date(published)),  # type: ignore[arg-type]
         source_file=source, dateline=_clean_meta(page.dateline), sentences=split_sentences(body),
         captions=page.captions, boilerplate=page.boilerplate)
+
+
+#: "KUALA LUMPUR, Sept 24 (Bernama) --", "Metro Manila (CNN Philippines, July 31) —": the wire or outlet
+#: in the dateline's brackets
+_AGENCY = re.compile(r"\(\s*([A-Z][\w.&' -]{1,40}?)\s*(?:,[^)]*)?\)")
+
+
+def dateline_agency(dateline: str | None) -> str | None:
+    """The outlet a dateline names in brackets, when the article has no other metadata.
+
+    >>> dateline_agency("KUALA LUMPUR, Sept 24 (Bernama) --"), dateline_agency("HANOI –")
+    ('Bernama', None)
+    """
+    m = _AGENCY.search(dateline or "")
+    return m.group(1) if m else None
 
 
 def _clean_meta(value: object) -> str | None:
