@@ -260,3 +260,10 @@ def test_an_article_without_a_headline_is_named_by_its_file(tmp_path):
     finally:
         close_app(app)
         kg.close()
+
+
+def test_consolidation_claims_are_not_neighbours(client):
+    # the ranked claims about amm-58's dates point at it (rdf:subject): bookkeeping, not a neighbour
+    nodes = client.get("/id/meeting/amm-58/ego.json").json["nodes"]
+    assert nodes and not any("/claim/" in n["id"] or "/correction/" in n["id"] for n in nodes)
+    assert any(n["id"].endswith("/person/bui-thanh-son") for n in nodes)

@@ -62,7 +62,8 @@ THROUGH = {"meeting": "took part in", "participant": "participant", "represents"
            "coordinator": "coordinator"}
 _SKIPPED = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/prov#wasDerivedFrom",
             AKG + "refersTo", AKG + "inArticle"}
-_LEFT_OUT = (ID + "article/", ID + "mention/", ID + "graph/")
+# evidence and bookkeeping, not neighbours: consolidation's ranked claims, analysts' corrections
+_LEFT_OUT = tuple(ID + folder for folder in ("article/", "mention/", "graph/", "claim/", "correction/", "analyst/"))
 
 
 def color(kind: str) -> str:

@@ -34,7 +34,8 @@ from .pages import ID, Reader, broad_type, page_href, reader
 
 #: Entities left out of search results (provenance and n-ary nodes have their own pages, found
 #: through the entities they join).
-UNSEARCHED = tuple(ID + folder for folder in ("article/", "mention/", "participation/", "graph/"))
+UNSEARCHED = tuple(ID + folder for folder in ("article/", "mention/", "participation/", "graph/", "claim/",
+                                              "correction/"))
 NAMES_QUERY = f"""SELECT DISTINCT ?x ?name ?alias ?class WHERE {{
   {{ ?x rdfs:label ?name BIND (false AS ?alias) }} UNION {{ ?x skos:altLabel ?name BIND (true AS ?alias) }}
   FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{ID}"))
