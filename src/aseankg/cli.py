@@ -39,12 +39,16 @@ def main() -> None:
 @store_option
 @click.option("--quarantine", type=click.Path(), default=None,
               help="Folder for reports on articles left out (default: <store>/quarantine).")
-def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that extract and check articles (default: the cores available); the store "
+                   "is written in input order, the same bytes whatever the number.")
+def build(paths: tuple[str, ...], store: str | None, quarantine: str | None, jobs: int | None) -> None:
     """Read the articles under PATHS and add them to the store, one checked graph each. A path may
     be an article's http(s) address: the page is fetched (politely: see `aseankg follow`) and read.
 
     Exit status: 0 when every file went in (or was already there), 3 when some were quarantined
     (the summary names them), 1 when the build stopped."""
+    from .buildjobs import available_cores
     from .ingest import build_articles
     from .reading import FORMATS, ArticleError, article_files
     from .store import StoreError
@@ -79,7 +83,8 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     bar.update(1)
 
             # the folders, not the files found in them: a file's path from its folder is its key
-            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested)
+            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested,
+                                    jobs=jobs or available_cores())
         kg.close()
     except (StoreError, OSError) as exc:
         _close_after(kg)
