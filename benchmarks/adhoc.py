@@ -20,6 +20,7 @@ and the 99th percentile latency of each server over the texts, and their ratios.
 from __future__ import annotations
 
 import statistics
+import time
 from pathlib import Path
 
 from aseankg import settings
@@ -167,7 +168,8 @@ def seed_store(folder: Path, log=print) -> tuple[Path, Path, int]:
     return ours, theirs, quads
 
 
-def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, log=print) -> dict:
+def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, cost_runs: int = 300,
+            log=print) -> dict:
     """The ad hoc texts on the seed store (the articles in ``data/articles``), both servers."""
     ours_store, theirs_store, quads = seed_store(Path(scratch) / "adhoc-seed", log=log)
     groups = {"saved query variants": saved_variants(per_query), "W3C test queries": w3c_texts(w3c_limit)}
@@ -177,7 +179,64 @@ def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, 
         servers.wait_until_answered(ours, "ASK {}")
         servers.wait_until_answered(theirs, "ASK {}")
         out = measure_servers(groups, ours.url, theirs.url, cap, log, "seed")
+        out["request_cost"] = request_cost(ours_store, ours.url, theirs.url, runs=cost_runs)
+        log(f"adhoc: a cheap request's cost, ms: {out['request_cost']}")
     finally:
         ours.stop()
         theirs.stop()
     return {"store": "seed", "quads": quads, **out}
+
+
+#: The cheap request the cost breakdown follows: one label of one entity (one row).
+CHEAP = ("SELECT ?label WHERE { <https://w3id.org/aseankg/id/country/VNM> "
+         "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+
+
+def request_cost(store: Path, ours: str, theirs: str, *, runs: int = 300) -> dict:
+    """Where a cheap request's time goes, in ms (medians of ``runs``, each text new): over HTTP to
+    each server (a new connection each, as the latency figures), through the Flask app without HTTP,
+    the worker round trip alone, the query and its serialisation alone, the safety check alone."""
+    import pyoxigraph as ox
+
+    from aseankg.querying import QueryJob, execute, wait_for_workers
+    from aseankg.store import EmbeddedStore
+    from aseankg.web import close_app, create_app
+
+    from .endpoint import _ask
+
+    def median_ms(step) -> float:
+        times = []
+        for i in range(runs):
+            started = time.perf_counter()
+            step(f"{CHEAP} # {i} {time.perf_counter_ns()}")
+            times.append(time.perf_counter() - started)
+        return round(statistics.median(times) * 1000, 3)
+
+    out = {"query": CHEAP, "runs": runs,
+           "http_aseankg": median_ms(lambda text: _ask(ours, text, 10.0)),
+           "http_oxigraph": median_ms(lambda text: _ask(theirs, text, 10.0))}
+    kg = EmbeddedStore(store, read_only=True)
+    app = create_app(kg, workers=2)
+    try:
+        pool = app.extensions["aseankg"].pool
+        wait_for_workers(pool, 3)
+        client = app.test_client()
+        headers = {"Accept": "application/sparql-results+json"}
+        out["app_without_http"] = median_ms(lambda text: client.get("/sparql", query_string={"query": text},
+                                                                    headers=headers))
+        out["worker_round_trip"] = median_ms(lambda text: pool.run(QueryJob(text, {"select": "json"},
+                                                                            max_rows=10_000), 10.0))
+    finally:
+        close_app(app)
+        kg.close()
+    db = ox.Store.read_only(str(store))
+    out["query_and_json"] = median_ms(lambda text: execute(db, QueryJob(text, {"select": "json"}, max_rows=10_000)))
+    out["safety_check"] = median_ms(lambda text: inspect_query.__wrapped__(text))
+    out["breakdown_ms"] = {
+        "HTTP, waitress and the connection": round(out["http_aseankg"] - out["app_without_http"], 3),
+        "Flask, protocol, negotiation, fairness, safety check": round(out["app_without_http"]
+                                                                      - out["worker_round_trip"], 3),
+        "pool: hand-over to a worker and back (pickle, socket, wake-up)": round(out["worker_round_trip"]
+                                                                               - out["query_and_json"], 3),
+        "query and SPARQL JSON in the worker": out["query_and_json"]}
+    return out
