@@ -370,18 +370,15 @@ class EmbeddedStore:
             return True
 
     def _changed(self) -> None:
-        """Tell readers that a write was committed: a new stamp, overwritten in place at a fixed width.
-
-        A new file renamed over the old one cost 0.6 ms a write on an idle disk and 6 ms beside
-        RocksDB's own writes (a fifth of a build's store stage); one ``pwrite`` costs microseconds.
-        A reader that catches a write half-done sees a value unlike the old one and reopens, as it
-        should: the write it sees was committed before the stamp changed."""
+        """Tell readers that a write was committed: a new stamp, overwritten in place (a file renamed
+        over it cost 0.6-6 ms an article). A half-written stamp only differs from the old one: the
+        reader reopens, as it should."""
         if self.location != ":memory:":
             self._writes += 1
             stamp = f"{os.getpid()}-{time.time_ns()}".ljust(STAMP_WIDTH).encode()
             with contextlib.suppress(OSError):  # readers then catch up at the next write
                 if self._stamp_fd is None:
-                    self._stamp_fd = os.open(Path(self.location) / GENERATION_FILE, os.O_WRONLY | os.O_CREAT, 0o644)
+                    self._stamp_fd = os.open(Path(self.location) / GENERATION_FILE, os.O_WRONLY | os.O_CREAT)
                     os.ftruncate(self._stamp_fd, STAMP_WIDTH)
                 os.pwrite(self._stamp_fd, stamp, 0)
 
