@@ -76,3 +76,39 @@ def test_the_cli_takes_jobs(tmp_path):
                                        str(settings.ARTICLES_DIR)])
     assert result.exit_code == 0, result.output
     assert "5 added" in result.output
+
+
+def test_ctrl_c_with_jobs_stops_between_articles(tmp_path):
+    """SIGINT to a ``--jobs 2`` build: it stops between two articles (exit 130, no traceback), its
+    workers end with it, and the next build adds the rest."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    source = tmp_path / "in"
+    from benchmarks.corpus import write_corpus
+
+    write_corpus(source, 60)
+    store = tmp_path / "kg"
+    command = [sys.executable, "-c", "from aseankg.cli import main; main()", "build", str(source),
+               "--store", str(store), "--jobs", "2"]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (store / "aseankg-generation").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the first article is in
+        os.kill(build.pid, signal.SIGINT)
+        out, err = build.communicate(timeout=300)
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert "Traceback" not in err
+    if build.returncode == 130:  # stopped before the end (the usual case)
+        assert "interrupted" in out
+    else:  # the signal came after the last article: a whole build
+        assert build.returncode == 0, err
+    again = CliRunner().invoke(main, ["build", "--jobs", "2", "--store", str(store), str(source)])
+    assert again.exit_code == 0, again.output
+    assert "0 quarantined" in again.output
