@@ -88,7 +88,7 @@ def _child(corpus: str, store_dir: str, chunk: int) -> dict:
 def measure(sizes: dict[int, int], scratch: str, *, log=print, progress=None) -> dict:
     """Ingest synthetic corpora of each size (``{articles: runs}``); one entry per size.
     ``progress(partial result)`` is called after each size."""
-    out: dict = {"target_articles_per_second": 50, "target_growth": 1.5, "sizes": {}}
+    out: dict = {"target_articles_per_second": 60, "target_growth": 1.5, "sizes": {}}
     for size, runs in sizes.items():
         corpus = Path(scratch) / f"corpus-{size}"
         t, _ = time.perf_counter(), write_corpus(corpus, size)
@@ -125,4 +125,56 @@ def measure(sizes: dict[int, int], scratch: str, *, log=print, progress=None) ->
                              "ratio": round(large["ms_per_article"]["median"] / small["ms_per_article"]["median"], 3)}
         if progress:
             progress(out)
+    return out
+
+
+def whole_build(corpus: str, store_dir: str, jobs: int) -> dict:
+    """``build_articles`` with ``jobs`` on a new store (in a child process, not pinned): seconds after
+    the set-up, and the SHA-256 of the store's N-Quads dump."""
+    import hashlib
+    import io
+
+    from aseankg.ingest import build_articles
+    from aseankg.stores import open_store
+
+    store = open_store(store_dir)
+    started = time.perf_counter()
+    report = build_articles([corpus], store, jobs=jobs)
+    seconds = time.perf_counter() - started
+    out = io.BytesIO()
+    store.dump(out, "nquads")
+    store.close()
+    return {"seconds": seconds, "articles": report.added, "dump_sha256": hashlib.sha256(out.getvalue()).hexdigest()}
+
+
+def measure_jobs(sizes: dict[int, int], scratch: str, *, jobs: int, log=print) -> dict:
+    """Whole builds (consolidation included) with one job and with ``jobs``, in turn, ``runs`` pairs
+    per size: articles per second of each, their ratio, and whether the dumps are the same bytes."""
+    out: dict = {"jobs": jobs, "cores": len(os.sched_getaffinity(0)), "target_ratio": 1.8, "sizes": {}}
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from benchmarks.ingest import whole_build; "
+            "print(json.dumps(whole_build(*sys.argv[1:3], int(sys.argv[3]))))")
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    for size, runs in sizes.items():
+        corpus = Path(scratch) / f"corpus-{size}"
+        if not corpus.exists():
+            write_corpus(corpus, size)
+        seconds: dict[int, list[float]] = {1: [], jobs: []}
+        digests: set[str] = set()
+        for _ in range(runs):
+            for n in (1, jobs):
+                with tempfile.TemporaryDirectory(dir=scratch) as tmp:  # a child of its own: its workers fork
+                    b = json.loads(subprocess.run([sys.executable, "-c", code, str(corpus), tmp + "/store", str(n)],
+                                                  check=True, capture_output=True, text=True, env=env).stdout)
+                seconds[n].append(b["seconds"])
+                digests.add(b["dump_sha256"])
+                log(f"ingest: {size} articles with {n} job(s): {b['articles'] / b['seconds']:.1f}/s")
+        one, many = Stats.of(size / s for s in seconds[1]), Stats.of(size / s for s in seconds[jobs])
+        out["sizes"][str(size)] = {"one_job_per_second": one.as_dict(2), "jobs_per_second": many.as_dict(2),
+                                   "ratio": round(many.median / one.median, 3), "same_dump": len(digests) == 1,
+                                   "load_average": round(os.getloadavg()[0], 2)}
     return out

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # the harness lives beside src/, not in the insta
 from benchmarks.corpus import article_text  # noqa: E402
 from benchmarks.triples import article_quads  # noqa: E402
 
-SECTIONS = {"ingest", "endpoint", "library", "inference", "exports", "consolidation"}
+SECTIONS = {"ingest", "adhoc", "endpoint", "library", "inference", "exports", "consolidation"}
 
 
 def _median_dict(d: dict) -> bool:
@@ -64,6 +64,17 @@ def test_endpoint_section_compares_both_servers(quick):
     assert endpoint["memory"]["aseankg serve"]["rss_mib"] > 0
     assert _median_dict(endpoint["cold_start_seconds"])
     assert endpoint["latency"]["rows_agree"] is True
+
+
+def test_adhoc_section_sends_new_texts_to_both_servers(quick):
+    sections = quick[0]["sections"]
+    seed = sections["adhoc"]
+    assert seed["saved query variants"]["answered_by_both"] > 0
+    assert seed["all"]["median_ratio"] > 0 and seed["all"]["p99_ratio"] > 0
+    assert set(seed["request_cost"]["breakdown_ms"]) and seed["request_cost"]["http_aseankg"] > 0
+    assert sections["endpoint"]["adhoc"]["saved query variants"]["answered_by_both"] > 0
+    jobs = sections["ingest"]["build_jobs"]
+    assert all(entry["same_dump"] for entry in jobs["sizes"].values())
 
 
 def test_library_inference_and_export_sections(quick):

@@ -62,8 +62,10 @@ def make_corpus(folder: Path, count: int) -> list[Path]:
 
 def start_build(corpus: Path, store: Path, quarantine: Path) -> subprocess.Popen:
     """``aseankg build`` in a child process (its messages go to ``<quarantine>.log``)."""
+    # one job: workers preparing ahead let the writer finish a small corpus before the kill points
+    # (the writes, what this file tests, are the building process's whatever the number of jobs)
     command = [sys.executable, "-c", "from aseankg.cli import main; main()", "build", str(corpus),
-               "--store", str(store), "--quarantine", str(quarantine)]
+               "--store", str(store), "--quarantine", str(quarantine), "--jobs", "1"]
     with open(f"{quarantine}.log", "a", encoding="utf-8") as log:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
 

@@ -39,7 +39,11 @@ def main() -> None:
 @store_option
 @click.option("--quarantine", type=click.Path(), default=None,
               help="Folder for reports on articles left out (default: <store>/quarantine).")
-def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that extract and check articles; the store is written in input order, the "
+                   "same bytes whatever the number. One by default: the single writer is the bottleneck "
+                   "(two jobs measured 0.90x of one on 2 cores).")
+def build(paths: tuple[str, ...], store: str | None, quarantine: str | None, jobs: int) -> None:
     """Read the articles under PATHS and add them to the store, one checked graph each. A path may
     be an article's http(s) address: the page is fetched (politely: see `aseankg follow`) and read.
 
@@ -79,7 +83,8 @@ def build(paths: tuple[str, ...], store: str | None, quarantine: str | None) -> 
                     bar.update(1)
 
             # the folders, not the files found in them: a file's path from its folder is its key
-            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested)
+            report = build_articles(paths, kg, progress=step, quarantine_dir=quarantine, stop=stop.requested,
+                                    jobs=jobs)
         kg.close()
     except (StoreError, OSError) as exc:
         _close_after(kg)

@@ -149,15 +149,17 @@ class Pipeline:
 def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
                    progress: Callable[[str], None] | None = None,
                    quarantine_dir: str | os.PathLike | None = None,
-                   stop: Callable[[], bool] | None = None) -> BuildReport:
+                   stop: Callable[[], bool] | None = None, jobs: int = 1) -> BuildReport:
     """Ingest every article under ``paths`` into ``store``; see the module docstring.
 
     ``stop`` is asked before each article: once it answers True the build ends there, with
-    ``report.interrupted`` set (every article written so far is whole; the next build resumes)."""
+    ``report.interrupted`` set (every article written so far is whole; the next build resumes).
+    ``jobs`` > 1 prepares articles in that many worker processes (``buildjobs``); the store gets
+    the same bytes."""
     report = BuildReport()
     pipeline = Pipeline(store)
     with pipeline.frozen():
-        _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop)
+        _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop, jobs)
     report.consolidated = consolidate(store, report.touched).entities
     return report
 
@@ -205,17 +207,38 @@ def _file_items(paths: Iterable[str | os.PathLike],
 
 def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
            progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None,
-           stop: Callable[[], bool] | None = None) -> None:
+           stop: Callable[[], bool] | None = None, jobs: int = 1) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
-    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir, stop)
+    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir, stop, jobs)
 
 
 def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
                  validator: ArticleValidator, report: BuildReport, progress: Callable[[str], None] | None,
-                 quarantine_dir: str | os.PathLike | None, stop: Callable[[], bool] | None = None) -> None:
+                 quarantine_dir: str | os.PathLike | None, stop: Callable[[], bool] | None = None,
+                 jobs: int = 1) -> None:
     """Each read article into ``store``: checked, written, replacing its older version; ``stop`` is
-    asked before each article."""
+    asked before each article. With ``jobs`` > 1, extraction and checks run ahead in that many
+    worker processes (``buildjobs``) while this process writes, in input order."""
     records = store.article_records()
+    prepared = None
+    if jobs > 1:
+        from .buildjobs import Ahead
+
+        prepared = Ahead(items, jobs, validator=validator, known=set(records))
+        items = prepared.items()
+        try:
+            _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, prepared)
+        finally:
+            prepared.close()
+        return
+    _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, None)
+
+
+def _write_items(items, store: Store, validator: ArticleValidator, report: BuildReport,
+                 progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None,
+                 stop: Callable[[], bool] | None, records: dict[str, ArticleRecord], prepared) -> None:
+    """The loop of :func:`_build_items`; ``prepared.get(article)`` gives an article's
+    :class:`Prepared` when a worker made it (``None``: made here)."""
     by_url: dict[str, str] = {}
     by_key: dict[str, str] = {}
     for rec in records.values():
@@ -245,32 +268,21 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
                 records[iri] = _add_source_key(store, records[iri], key)
                 by_key[key] = iri
             continue
-        try:
-            with _time_budget(settings.ARTICLE_TIME_BUDGET):
-                graph = article_graph(extract(item), source_key=key)
-                result = validator.validate(graph)
-        except ArticleTimeout:
-            _quarantine(report, Quarantined(str(path), f"extraction and checks took over "
-                                            f"{settings.ARTICLE_TIME_BUDGET:g} s (settings.ARTICLE_TIME_BUDGET)"
-                                            + _record_note(item)), quarantine_dir)
-            continue
-        except Exception as exc:  # a bug must not stop the build: the article is set aside
-            _quarantine(report, Quarantined(str(path), f"extraction failed: {exc!r}" + _record_note(item)),
-                        quarantine_dir)
-            continue
-        if not result.conforms:
-            _quarantine(report, Quarantined(str(path), "does not conform to the shapes:\n" + result.report()),
-                        quarantine_dir)
+        done = prepared.get(item) if prepared is not None else None
+        done = done or prepare(validator, item, key)
+        if done.failure:
+            _quarantine(report, Quarantined(str(path), done.failure), quarantine_dir)
             continue
         replaces = _replaced(item, key, iri, records, by_url, by_key, seen)
         for old in replaces:
             report.touched |= touched_entities(store.graph(old))
-        report.touched |= touched_entities(graph)
-        store.write_article(iri, graph, replaces=replaces)
+        report.touched |= done.touched
+        store.write_article(iri, done.triples, replaces=replaces)
         for old in replaces:
             del records[old]
         name = PurePath(item.source_file).name if item.source_file else None
-        records[iri] = ArticleRecord(iri, item.id, name, item.url, key)
+        records[iri] = ArticleRecord(iri, item.id, name, article_url(item), key,
+                                     item.published.isoformat() if item.published else None, item.publisher or None)
         seen.add(iri)
         if item.url:
             by_url[item.url] = iri
@@ -278,10 +290,37 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
             by_key[key] = iri
         report.replaced += bool(replaces) or refresh
         report.added += not (replaces or refresh)
-        report.triples += len(graph)
-        for t in graph.objects(None, RDF.type):
-            if isinstance(t, URIRef):
-                report.entities[_local(t)] += 1
+        report.triples += len(done.triples)
+        report.entities.update(done.types)
+
+
+@dataclass
+class Prepared:
+    """An article through extraction, RDF and the SHACL gate: its triples, the entities whose
+    single-valued properties it states, its entity counts by type; or why it is quarantined."""
+
+    triples: list = field(default_factory=list)
+    touched: set = field(default_factory=set)
+    types: Counter = field(default_factory=Counter)
+    failure: str = ""
+
+
+def prepare(validator: ArticleValidator, item: Article, key: str | None) -> Prepared:
+    """Extract, build and check one article (a pure step: a worker process may run it)."""
+    try:
+        with _time_budget(settings.ARTICLE_TIME_BUDGET):
+            graph = article_graph(extract(item), source_key=key)
+            result = validator.validate(graph)
+    except ArticleTimeout:
+        return Prepared(failure=f"extraction and checks took over {settings.ARTICLE_TIME_BUDGET:g} s "
+                                "(settings.ARTICLE_TIME_BUDGET)" + _record_note(item))
+    except Exception as exc:  # a bug must not stop the build: the article is set aside
+        return Prepared(failure=f"extraction failed: {exc!r}" + _record_note(item))
+    if not result.conforms:
+        return Prepared(failure="does not conform to the shapes:\n" + result.report())
+    triples = list(graph)
+    types = Counter(_local(t) for t in graph.objects(None, RDF.type) if isinstance(t, URIRef))
+    return Prepared(triples, touched_entities(triples), types)
 
 
 def _add_source_key(store: Store, record: ArticleRecord, key: str) -> ArticleRecord:

@@ -271,6 +271,8 @@ FLUSH_EVERY = 500
 #: writer) and a stamp changed after every committed write (readers reopen when it changes).
 WRITER_FILE = "aseankg-writer"
 GENERATION_FILE = "aseankg-generation"
+#: Characters of a stamp (process id, nanoseconds; padded with spaces).
+STAMP_WIDTH = 48
 #: Seconds between two looks at the stamp by a read-only store in a long-lived process.
 FOLLOW_EVERY = 0.5
 
@@ -298,6 +300,7 @@ class EmbeddedStore:
         self.location = ":memory:" if path is None else str(path)
         self.read_only = read_only
         self._writes = 0
+        self._stamp_fd: int | None = None
         self._stamp = ""
         self._looked = time.monotonic()
         self._reopen = threading.Lock()
@@ -335,6 +338,7 @@ class EmbeddedStore:
         neither follows nor closes."""
         store = cls.__new__(cls)
         store.location, store.read_only, store._writes, store._stamp = location, True, 0, ""
+        store._stamp_fd = None
         store._looked, store._reopen, store._db = float("inf"), threading.Lock(), db
         return store
 
@@ -372,11 +376,17 @@ class EmbeddedStore:
             return True
 
     def _changed(self) -> None:
-        """Tell readers that a write was committed (a new stamp, written whole)."""
+        """Tell readers that a write was committed: a new stamp, overwritten in place (a file renamed
+        over it cost 0.6-6 ms an article). A half-written stamp only differs from the old one: the
+        reader reopens, as it should."""
         if self.location != ":memory:":
             self._writes += 1
+            stamp = f"{os.getpid()}-{time.time_ns()}".ljust(STAMP_WIDTH).encode()
             with contextlib.suppress(OSError):  # readers then catch up at the next write
-                _write_atomically(Path(self.location) / GENERATION_FILE, f"{os.getpid()}-{time.time_ns()}")
+                if self._stamp_fd is None:
+                    self._stamp_fd = os.open(Path(self.location) / GENERATION_FILE, os.O_WRONLY | os.O_CREAT)
+                    os.ftruncate(self._stamp_fd, STAMP_WIDTH)
+                os.pwrite(self._stamp_fd, stamp, 0)
 
     # ---------------------------------------------------------------------------------- writing
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
@@ -539,6 +549,9 @@ class EmbeddedStore:
                 except OSError as error:
                     raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
                 finally:
+                    if self._stamp_fd is not None:
+                        os.close(self._stamp_fd)
+                        self._stamp_fd = None
                     if self.location != ":memory:":
                         with contextlib.suppress(OSError):
                             (Path(self.location) / WRITER_FILE).unlink()
