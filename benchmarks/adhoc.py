@@ -5,7 +5,7 @@ Analysts send new query texts, so a server's cost for an unseen text (parse, saf
 what they feel. The texts are generated variants of the saved queries (``queries/*.rq`` with their
 defaults bound; each variant renames every variable and reflows the white space, so it is a new
 text with the same meaning and cost) and, on the seed store, the W3C SPARQL 1.0/1.1 evaluation test
-queries when a copy is at hand (``tests/w3c`` or ``../shared/w3c``; syntax tests, federation and
+queries (``tests/w3c``, copied unchanged; syntax tests, federation and
 updates left out). Each text goes to both servers once, the first server alternating text by text;
 a text either server refuses or fails is left out of the figures and counted. Reported: the median
 and the 99th percentile latency of each server over the texts, and their ratios.
@@ -30,7 +30,7 @@ from aseankg.sparqlscan import tokens
 from . import servers
 
 #: Where a copy of the W3C SPARQL test suite may be (the first that exists is used).
-W3C_FOLDERS = (settings.PROJECT_ROOT / "tests" / "w3c", settings.PROJECT_ROOT.parent / "shared" / "w3c")
+W3C_FOLDERS = (settings.PROJECT_ROOT / "tests" / "w3c",)
 #: W3C test folders left out: syntax-only tests (no data to run on), federation (SERVICE), updates,
 #: entailment regimes (not what either server does).
 W3C_SKIP = ("syntax", "service", "fed", "update", "entailment", "protocol", "graph-store", "http-rdf")

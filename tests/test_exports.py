@@ -20,7 +20,7 @@ from aseankg.projections import PROJECTIONS, network_data, project
 from aseankg.stores import open_store
 
 ID = settings.ID_NS
-SCHEMA_DIR = settings.PROJECT_ROOT.parent / "shared" / "gexf-1.3"
+SCHEMA_DIR = settings.PROJECT_ROOT / "tests" / "gexf-1.3"
 JS_DIR = Path(__file__).parent / "js"
 GEXF = "{http://gexf.net/1.3}"
 

@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol test suite, run against a live ``aseankg serve``.
 
-The manifest (``../shared/w3c/sparql11-protocol/``) lists raw HTTP requests and the status, result
+The manifest (``tests/w3c/sparql11-protocol/``, an unchanged copy) lists raw HTTP requests and the status, result
 format and boolean each must get back. Its data files are loaded into the named graphs the tests
 name; two servers run: a read-only one (every query and bad-request test passes, every update is
 refused with a 4xx) and one started with ``--allow-update --token`` (the update tests pass).
@@ -28,7 +28,7 @@ from rdflib.namespace import RDFS
 
 from aseankg import settings
 
-W3C = settings.PROJECT_ROOT.parent / "shared" / "w3c" / "sparql11-protocol"
+W3C = settings.PROJECT_ROOT / "tests" / "w3c" / "sparql11-protocol"
 MANIFEST = W3C / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
