@@ -52,10 +52,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import settings
@@ -294,17 +295,59 @@ def _consolidate_batch(store, entities: list[URIRef], corrections, report: Conso
     other_rejects = [(k.subject, k.property, k.value) for k in many if k.action == "reject"]
     other_asserts = [(k.subject, k.property, k.value) for k in many if k.action == "assert"]
     triples += other_asserts
+    _write(store, entities, set(triples), set(other_rejects))
+    report.entities += len(entities)
+
+
+def _line(triple: tuple) -> str:
+    s, p, o = triple
+    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+
+
+def _current(store, entities: list[URIRef]) -> tuple[set[tuple], set[tuple]]:
+    """What consolidation wrote last about ``entities``, read in one query: (the triples of the
+    consolidated graph about them: their claims and the triples whose subject they are; their
+    single-valued properties in the default graph). The default graph also holds the claims: it is
+    the merge of the named graphs, the consolidated graph with them."""
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
-    lines = "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples}))
-    drops = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in other_rejects)
-    ents, props = _values('e', entities), _values('p', SINGLE_VALUED)
-    store._update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
+    rows = store.query(f"""SELECT ?s ?p ?o ?d WHERE {{ {_values('e', entities)}
+      {{ GRAPH {cons} {{ ?s <{RDF.subject}> ?e ; ?p ?o }} }}
+      UNION {{ GRAPH {cons} {{ ?e ?p ?o }} BIND(?e AS ?s) }}
+      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(true AS ?d) }} }}""", inference=False).rows
+    graph: set[tuple] = set()
+    default: set[tuple] = set()
+    for s, p, o, d in rows:
+        (default if d is not None else graph).add((s, p, o))
+    return graph, default
+
+
+def _write(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]) -> None:
+    """Make the consolidated graph's triples about ``entities`` (their claims and the triples whose
+    subject they are) ``triples``, and the default graph's claims and single-valued properties of
+    ``entities`` ``triples`` too, without ``drops`` (rejected facts of many-valued properties): one
+    SPARQL Update with only the difference from what is there (nothing when nothing changed)."""
+    cons = f"<{settings.CONSOLIDATED_GRAPH}>"
+    graph, default = _current(store, entities)
+    batch = set(entities)
+    default |= {t for t in graph if t[0] not in batch}  # the claims (merged into the default graph)
+    if any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in chain(triples, drops, graph, default)):
+        # blank nodes cannot be named in DELETE DATA: remove by pattern, then insert
+        ents, props = _values('e', entities), _values('p', SINGLE_VALUED)
+        lines = "".join(sorted(map(_line, triples)))
+        store.update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
 DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
 DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
-DELETE DATA {{ {drops} }} ;
+DELETE DATA {{ {"".join(map(_line, drops))} }} ;
 INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
-    report.entities += len(entities)
+        return
+    gone_graph = "".join(sorted(map(_line, graph - triples)))
+    gone = "".join(sorted(map(_line, (default | drops) - triples)))
+    new_graph = "".join(sorted(map(_line, triples - graph)))
+    new = "".join(sorted(map(_line, triples - default)))
+    if gone_graph or gone or new_graph or new:
+        store.update(f"""DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} {gone} }} ;
+INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} {new} }}""")
 
 
 def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:
