@@ -52,8 +52,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import dataclass, field
+from itertools import chain
 from urllib.parse import urlparse
 
 from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
