@@ -134,11 +134,13 @@ def _values(name: str, terms: Iterable[Node]) -> str:
     return f"VALUES ?{name} {{ {' '.join(sorted(t.n3() for t in terms))} }}"
 
 
-def _sources(store, articles: set[str]) -> dict[str, _Source]:
-    """Outlet and publication date of each article IRI."""
-    if not articles:
+def _sources(store, graphs: Iterable[Node]) -> dict[str, _Source]:
+    """Outlet and publication date of each article among ``graphs`` (other graphs are left out)."""
+    graphs = set(graphs)
+    if not graphs:
         return {}
-    rows = store.query(f"""SELECT ?a ?pub ?url ?date WHERE {{ {_values('a', map(URIRef, articles))}
+    rows = store.query(f"""SELECT ?a ?pub ?url ?date WHERE {{ {_values('a', graphs)}
+        GRAPH ?a {{ ?a a <{AKG.Article}> }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/publisher> ?pub }} }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/url> ?url }} }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/datePublished> ?date }} }} }}""", inference=False).rows
@@ -149,26 +151,30 @@ def _sources(store, articles: set[str]) -> dict[str, _Source]:
     return found
 
 
+def _read(store, entities: Iterable[URIRef]) -> tuple[dict, dict[str, _Source], dict]:
+    """What ranking the claims about ``entities`` needs, in two queries: (entity, property) → value →
+    the article graphs that state it (only article graphs); the outlet and date of those articles;
+    (entity, article) → the extraction rules the article names for the entity."""
+    entities = sorted(set(entities))
+    claims: dict = defaultdict(lambda: defaultdict(set))
+    if not entities:
+        return claims, {}, {}
+    rows = store.query(f"""SELECT ?e ?p ?v ?g WHERE {{ {_values('e', entities)}
+        {_values('p', (*SINGLE_VALUED, AKG.extractionRule))} GRAPH ?g {{ ?e ?p ?v }} }}""", inference=False).rows
+    sources = _sources(store, {g for *_, g in rows})  # only articles: the consolidated graph states values too
+    rules: dict = defaultdict(set)
+    for e, p, v, g in rows:
+        if str(g) in sources:
+            if p == AKG.extractionRule:
+                rules[(e, str(g))].add(str(v))
+            else:
+                claims[(e, p)][v].add(str(g))
+    return claims, sources, {k: tuple(sorted(v)) for k, v in rules.items()}
+
+
 def claimed(store, entities: Iterable[URIRef]) -> dict[tuple[URIRef, URIRef], dict[Node, set[str]]]:
     """(entity, property) → value → the article graphs that state it (only article graphs)."""
-    entities = sorted(set(entities))
-    found: dict = defaultdict(lambda: defaultdict(set))
-    if not entities:
-        return found
-    rows = store.query(f"""SELECT ?e ?p ?v ?g WHERE {{ {_values('e', entities)} {_values('p', SINGLE_VALUED)}
-        GRAPH ?g {{ ?e ?p ?v }} GRAPH ?g {{ ?g a <{AKG.Article}> }} }}""", inference=False).rows
-    for e, p, v, g in rows:
-        found[(e, p)][v].add(str(g))
-    return found
-
-
-def _rules(store, entities: list[URIRef]) -> dict[tuple[URIRef, str], tuple[str, ...]]:
-    rows = store.query(f"""SELECT ?e ?g ?r WHERE {{ {_values('e', entities)}
-        GRAPH ?g {{ ?e <{AKG.extractionRule}> ?r }} }}""", inference=False).rows
-    rules: dict = defaultdict(set)
-    for e, g, r in rows:
-        rules[(e, str(g))].add(str(r))
-    return {k: tuple(sorted(v)) for k, v in rules.items()}
+    return _read(store, entities)[0]
 
 
 def _precision(term: Node) -> int:
@@ -271,11 +277,9 @@ def consolidate(store, entities: Iterable[URIRef] | None = None) -> Consolidatio
 
 
 def _consolidate_batch(store, entities: list[URIRef], corrections, report: ConsolidationReport) -> None:
-    claims = claimed(store, entities)
+    claims, sources, rules = _read(store, entities)
     batch = set(entities)
     mine = [k for k in corrections if k.subject in batch]
-    sources = _sources(store, {a for values in claims.values() for arts in values.values() for a in arts})
-    rules = _rules(store, entities)
     single = set(SINGLE_VALUED)
     for k in mine:
         if k.property in single:
@@ -304,21 +308,28 @@ def _line(triple: tuple) -> str:
     return f"{s.n3()} {p.n3()} {o.n3()} .\n"
 
 
-def _current(store, entities: list[URIRef]) -> tuple[set[tuple], set[tuple]]:
-    """What consolidation wrote last about ``entities``, read in one query: (the triples of the
-    consolidated graph about them: their claims and the triples whose subject they are; their
-    single-valued properties in the default graph). The default graph also holds the claims: it is
-    the merge of the named graphs, the consolidated graph with them."""
+def _current(store, entities: list[URIRef]) -> tuple[set[str], set[str], bool]:
+    """What consolidation wrote last about ``entities``, read in one query, as N-Triples lines: (the
+    consolidated graph's triples about them: their claims and the triples whose subject they are; the
+    default graph's: their claims (the default graph is the merge of the named graphs, the consolidated
+    one with them) and their single-valued properties; whether a blank node is among them)."""
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
-    rows = store.query(f"""SELECT ?s ?p ?o ?d WHERE {{ {_values('e', entities)}
-      {{ GRAPH {cons} {{ ?s <{RDF.subject}> ?e ; ?p ?o }} }}
-      UNION {{ GRAPH {cons} {{ ?e ?p ?o }} BIND(?e AS ?s) }}
-      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(true AS ?d) }} }}""", inference=False).rows
-    graph: set[tuple] = set()
-    default: set[tuple] = set()
-    for s, p, o, d in rows:
-        (default if d is not None else graph).add((s, p, o))
-    return graph, default
+    rows = store.query(f"""SELECT ?s ?p ?o ?in WHERE {{ {_values('e', entities)}
+      {{ GRAPH {cons} {{ ?s <{RDF.subject}> ?e ; ?p ?o }} BIND(1 AS ?in) }}
+      UNION {{ GRAPH {cons} {{ ?e ?p ?o }} BIND(?e AS ?s) BIND(2 AS ?in) }}
+      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(3 AS ?in) }} }}""", inference=False).rows
+    graph: set[str] = set()
+    default: set[str] = set()
+    blank = False
+    for s, p, o, where in rows:
+        blank = blank or type(s) is BNode or type(o) is BNode
+        line = f"{s.n3()} {p.n3()} {o.n3()} .\n"
+        where = int(where)
+        if where != 3:
+            graph.add(line)
+        if where != 2:
+            default.add(line)
+    return graph, default, blank
 
 
 def _write(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]) -> None:
@@ -326,18 +337,17 @@ def _write(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]
     subject they are) ``triples``, and the default graph's claims and single-valued properties of
     ``entities`` ``triples`` too, without ``drops`` (rejected facts of many-valued properties): one
     SPARQL Update with only the difference from what is there (nothing when nothing changed)."""
-    cons = f"<{settings.CONSOLIDATED_GRAPH}>"
-    graph, default = _current(store, entities)
-    batch = set(entities)
-    default |= {t for t in graph if t[0] not in batch}  # the claims (merged into the default graph)
-    if any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in chain(triples, drops, graph, default)):
+    graph, default, blank = _current(store, entities)
+    if blank or any(type(s) is BNode or type(o) is BNode for s, _, o in chain(triples, drops)):
         _write_by_patterns(store, entities, triples, drops)  # blank nodes cannot be named in DELETE DATA
         return
-    gone_graph = "".join(sorted(map(_line, graph - triples)))
-    gone = "".join(sorted(map(_line, (default | drops) - triples)))
-    new_graph = "".join(sorted(map(_line, triples - graph)))
-    new = "".join(sorted(map(_line, triples - default)))
+    lines = set(map(_line, triples))
+    gone_graph = "".join(sorted(graph - lines))
+    gone = "".join(sorted((default | set(map(_line, drops))) - lines))
+    new_graph = "".join(sorted(lines - graph))
+    new = "".join(sorted(lines - default))
     if gone_graph or gone or new_graph or new:
+        cons = f"<{settings.CONSOLIDATED_GRAPH}>"
         store.update(f"""DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} {gone} }} ;
 INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} {new} }}""")
 
