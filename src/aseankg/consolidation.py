@@ -127,6 +127,14 @@ def is_consolidated(store, article: str) -> bool:
     return bool(store.query(query, inference=False).boolean)
 
 
+def consolidated_articles(store) -> set[str]:
+    """The articles whose claims consolidation has ranked, in one query (:func:`is_consolidated` for
+    each article of a rebuild was one query an article)."""
+    query = (f"SELECT DISTINCT ?a WHERE {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> "
+             f"{{ ?c <{PROV.hadPrimarySource}> ?a }} }}")
+    return {str(a) for (a,) in store.query(query, inference=False).rows}
+
+
 def touched_entities(triples: Iterable[tuple]) -> set[URIRef]:
     """The subjects of single-valued properties among ``triples`` (an article graph)."""
     props = set(SINGLE_VALUED)

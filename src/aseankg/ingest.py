@@ -33,7 +33,7 @@ from pathlib import Path, PurePath
 from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
-from .consolidation import consolidate, is_consolidated, touched_entities
+from .consolidation import consolidate, consolidated_articles, touched_entities
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
@@ -224,6 +224,7 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
         if rec.source_key:
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
+    consolidated: set[str] | None = None  # asked at the first unchanged article (a new store has none)
     for path, file_key, item in items:
         if stop is not None and stop():
             report.interrupted = True
@@ -238,7 +239,9 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
         if iri in records or store.has_graph(iri):
             seen.add(iri)
             report.unchanged += 1
-            if not is_consolidated(store, iri):  # written by a build that stopped before consolidating
+            if consolidated is None:
+                consolidated = consolidated_articles(store)
+            if iri not in consolidated:  # written by a build that stopped before consolidating
                 report.touched |= touched_entities(store.graph(iri))
             if key and iri in records and not records[iri].source_key and key not in by_key:
                 records[iri] = _add_source_key(store, records[iri], key)
