@@ -242,6 +242,15 @@ def _commit() -> str | None:
     return commit or None
 
 
+def _sizes(items: list[str]) -> dict[int, int]:
+    """``["100x3", "1000"]`` → ``{100: 3, 1000: 1}`` (articles → runs)."""
+    sizes = {}
+    for item in items:
+        count, _, runs = item.partition("x")
+        sizes[int(count)] = int(runs or 1)
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few minutes (CI)")
@@ -250,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", default=None, help="folder for temporary stores (default: a tmp folder)")
     parser.add_argument("--ingest-sizes", nargs="+", metavar="ARTICLES[xRUNS]",
                         help="corpus sizes to ingest instead of the mode's (e.g. 100x3 1000 100000)")
+    parser.add_argument("--consolidation-sizes", nargs="+", metavar="ARTICLES[xRUNS]",
+                        help="corpus sizes for the consolidation section instead of the mode's (e.g. 1000x2 10000)")
     parser.add_argument("--table", action="store_true", help="print the table of --out's results; run nothing")
     args = parser.parse_args(argv)
     if args.table:
@@ -257,11 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     plan = QUICK if args.quick else FULL
     if args.ingest_sizes:
-        sizes = {}
-        for item in args.ingest_sizes:
-            count, _, runs = item.partition("x")
-            sizes[int(count)] = int(runs or 1)
-        plan = replace(plan, ingest=sizes)
+        plan = replace(plan, ingest=_sizes(args.ingest_sizes))
+    if args.consolidation_sizes:
+        plan = replace(plan, consolidation=_sizes(args.consolidation_sizes))
     sections = list(args.only or SECTIONS)
 
     def log(message: str) -> None:

@@ -53,9 +53,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from urllib.parse import urlparse
 
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from . import settings
@@ -70,7 +71,10 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SINGLE_VALUED = (SCHEMA.startDate, SCHEMA.endDate, AKG.ordinal, AKG.location, AKG.hostCountry,
                  AKG.reportedStatus, AKG.inSeries, SCHEMA.eventAttendanceMode, AKG.represents,
                  AKG.chairCountry, AKG.ofOrganization, AKG.year, AKG.theme, ORG.role, ORG.postIn)
-#: Measured precision of extraction rules (akg:extractionRule), where a measurement exists.
+#: Measured precision of extraction rules (akg:extractionRule), where a measurement exists. None
+#: exists yet: ``evaluation`` scores facts by kind (meeting, person, ...), not by the rule that
+#: extracted them, and the seed gold (``tests/gold/seeds.json``) has 5 articles, in which the 8
+#: rules fire 1 to 15 times each: too few to tell their precisions apart.
 RULE_PRECISION: dict[str, float] = {}
 RANKS = {"preferred": AKG.PreferredRank, "normal": AKG.NormalRank, "deprecated": AKG.DeprecatedRank}
 #: How many entities one update handles (keeps each SPARQL update a few hundred kB).
@@ -123,6 +127,14 @@ def is_consolidated(store, article: str) -> bool:
     return bool(store.query(query, inference=False).boolean)
 
 
+def consolidated_articles(store) -> set[str]:
+    """The articles whose claims consolidation has ranked, in one query (:func:`is_consolidated` for
+    each article of a rebuild was one query an article)."""
+    query = (f"SELECT DISTINCT ?a WHERE {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> "
+             f"{{ ?c <{PROV.hadPrimarySource}> ?a }} }}")
+    return {str(a) for (a,) in store.query(query, inference=False).rows}
+
+
 def touched_entities(triples: Iterable[tuple]) -> set[URIRef]:
     """The subjects of single-valued properties among ``triples`` (an article graph)."""
     props = set(SINGLE_VALUED)
@@ -133,11 +145,13 @@ def _values(name: str, terms: Iterable[Node]) -> str:
     return f"VALUES ?{name} {{ {' '.join(sorted(t.n3() for t in terms))} }}"
 
 
-def _sources(store, articles: set[str]) -> dict[str, _Source]:
-    """Outlet and publication date of each article IRI."""
-    if not articles:
+def _sources(store, graphs: Iterable[Node]) -> dict[str, _Source]:
+    """Outlet and publication date of each article among ``graphs`` (other graphs are left out)."""
+    graphs = set(graphs)
+    if not graphs:
         return {}
-    rows = store.query(f"""SELECT ?a ?pub ?url ?date WHERE {{ {_values('a', map(URIRef, articles))}
+    rows = store.query(f"""SELECT ?a ?pub ?url ?date WHERE {{ {_values('a', graphs)}
+        GRAPH ?a {{ ?a a <{AKG.Article}> }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/publisher> ?pub }} }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/url> ?url }} }}
         OPTIONAL {{ GRAPH ?a {{ ?a <https://schema.org/datePublished> ?date }} }} }}""", inference=False).rows
@@ -148,26 +162,30 @@ def _sources(store, articles: set[str]) -> dict[str, _Source]:
     return found
 
 
+def _read(store, entities: Iterable[URIRef]) -> tuple[dict, dict[str, _Source], dict]:
+    """What ranking the claims about ``entities`` needs, in two queries: (entity, property) → value →
+    the article graphs that state it (only article graphs); the outlet and date of those articles;
+    (entity, article) → the extraction rules the article names for the entity."""
+    entities = sorted(set(entities))
+    claims: dict = defaultdict(lambda: defaultdict(set))
+    if not entities:
+        return claims, {}, {}
+    rows = store.query(f"""SELECT ?e ?p ?v ?g WHERE {{ {_values('e', entities)}
+        {_values('p', (*SINGLE_VALUED, AKG.extractionRule))} GRAPH ?g {{ ?e ?p ?v }} }}""", inference=False).rows
+    sources = _sources(store, {g for *_, g in rows})  # only articles: the consolidated graph states values too
+    rules: dict = defaultdict(set)
+    for e, p, v, g in rows:
+        if str(g) in sources:
+            if p == AKG.extractionRule:
+                rules[(e, str(g))].add(str(v))
+            else:
+                claims[(e, p)][v].add(str(g))
+    return claims, sources, {k: tuple(sorted(v)) for k, v in rules.items()}
+
+
 def claimed(store, entities: Iterable[URIRef]) -> dict[tuple[URIRef, URIRef], dict[Node, set[str]]]:
     """(entity, property) → value → the article graphs that state it (only article graphs)."""
-    entities = sorted(set(entities))
-    found: dict = defaultdict(lambda: defaultdict(set))
-    if not entities:
-        return found
-    rows = store.query(f"""SELECT ?e ?p ?v ?g WHERE {{ {_values('e', entities)} {_values('p', SINGLE_VALUED)}
-        GRAPH ?g {{ ?e ?p ?v }} GRAPH ?g {{ ?g a <{AKG.Article}> }} }}""", inference=False).rows
-    for e, p, v, g in rows:
-        found[(e, p)][v].add(str(g))
-    return found
-
-
-def _rules(store, entities: list[URIRef]) -> dict[tuple[URIRef, str], tuple[str, ...]]:
-    rows = store.query(f"""SELECT ?e ?g ?r WHERE {{ {_values('e', entities)}
-        GRAPH ?g {{ ?e <{AKG.extractionRule}> ?r }} }}""", inference=False).rows
-    rules: dict = defaultdict(set)
-    for e, g, r in rows:
-        rules[(e, str(g))].add(str(r))
-    return {k: tuple(sorted(v)) for k, v in rules.items()}
+    return _read(store, entities)[0]
 
 
 def _precision(term: Node) -> int:
@@ -270,11 +288,9 @@ def consolidate(store, entities: Iterable[URIRef] | None = None) -> Consolidatio
 
 
 def _consolidate_batch(store, entities: list[URIRef], corrections, report: ConsolidationReport) -> None:
-    claims = claimed(store, entities)
+    claims, sources, rules = _read(store, entities)
     batch = set(entities)
     mine = [k for k in corrections if k.subject in batch]
-    sources = _sources(store, {a for values in claims.values() for arts in values.values() for a in arts})
-    rules = _rules(store, entities)
     single = set(SINGLE_VALUED)
     for k in mine:
         if k.property in single:
@@ -294,17 +310,71 @@ def _consolidate_batch(store, entities: list[URIRef], corrections, report: Conso
     other_rejects = [(k.subject, k.property, k.value) for k in many if k.action == "reject"]
     other_asserts = [(k.subject, k.property, k.value) for k in many if k.action == "assert"]
     triples += other_asserts
+    _write(store, entities, set(triples), set(other_rejects))
+    report.entities += len(entities)
+
+
+def _line(triple: tuple) -> str:
+    s, p, o = triple
+    return f"{s.n3()} {p.n3()} {o.n3()} .\n"
+
+
+def _current(store, entities: list[URIRef]) -> tuple[set[str], set[str], bool]:
+    """What consolidation wrote last about ``entities``, read in one query, as N-Triples lines: (the
+    consolidated graph's triples about them: their claims and the triples whose subject they are; the
+    default graph's: their claims (the default graph is the merge of the named graphs, the consolidated
+    one with them) and their single-valued properties; whether a blank node is among them)."""
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
-    lines = "".join(sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples}))
-    drops = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in other_rejects)
+    rows = store.query(f"""SELECT ?s ?p ?o ?in WHERE {{ {_values('e', entities)}
+      {{ GRAPH {cons} {{ ?s <{RDF.subject}> ?e ; ?p ?o }} BIND(1 AS ?in) }}
+      UNION {{ GRAPH {cons} {{ ?e ?p ?o }} BIND(?e AS ?s) BIND(2 AS ?in) }}
+      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(3 AS ?in) }} }}""", inference=False).rows
+    graph: set[str] = set()
+    default: set[str] = set()
+    blank = False
+    for s, p, o, where in rows:
+        blank = blank or type(s) is BNode or type(o) is BNode
+        line = f"{s.n3()} {p.n3()} {o.n3()} .\n"
+        where = int(where)
+        if where != 3:
+            graph.add(line)
+        if where != 2:
+            default.add(line)
+    return graph, default, blank
+
+
+def _write(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]) -> None:
+    """Make the consolidated graph's triples about ``entities`` (their claims and the triples whose
+    subject they are) ``triples``, and the default graph's claims and single-valued properties of
+    ``entities`` ``triples`` too, without ``drops`` (rejected facts of many-valued properties): one
+    SPARQL Update with only the difference from what is there (nothing when nothing changed)."""
+    graph, default, blank = _current(store, entities)
+    if blank or any(type(s) is BNode or type(o) is BNode for s, _, o in chain(triples, drops)):
+        _write_by_patterns(store, entities, triples, drops)  # blank nodes cannot be named in DELETE DATA
+        return
+    lines = set(map(_line, triples))
+    gone_graph = "".join(sorted(graph - lines))
+    gone = "".join(sorted((default | set(map(_line, drops))) - lines))
+    new_graph = "".join(sorted(lines - graph))
+    new = "".join(sorted(lines - default))
+    if gone_graph or gone or new_graph or new:
+        cons = f"<{settings.CONSOLIDATED_GRAPH}>"
+        store.update(f"""DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} {gone} }} ;
+INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} {new} }}""")
+
+
+def _write_by_patterns(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]) -> None:
+    """What :func:`_write` does, without reading first: remove by pattern everything consolidation may
+    have written about ``entities``, then insert ``triples`` (slower: every triple is rewritten)."""
+    cons = f"<{settings.CONSOLIDATED_GRAPH}>"
     ents, props = _values('e', entities), _values('p', SINGLE_VALUED)
-    store._update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
+    lines = "".join(sorted(map(_line, triples)))
+    store.update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} {props} ?e ?p ?v }} ;
 DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
 DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
-DELETE DATA {{ {drops} }} ;
+DELETE DATA {{ {"".join(map(_line, drops))} }} ;
 INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
-    report.entities += len(entities)
 
 
 def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:

@@ -33,7 +33,7 @@ from pathlib import Path, PurePath
 from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
-from .consolidation import consolidate, is_consolidated, touched_entities
+from .consolidation import consolidate, consolidated_articles, touched_entities
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
 from .gazetteer import load_gazetteer
@@ -247,6 +247,7 @@ def _write_items(items, store: Store, validator: ArticleValidator, report: Build
         if rec.source_key:
             by_key.setdefault(rec.source_key, rec.iri)
     seen: set[str] = set()  # the article graphs whose text this build has read
+    consolidated: set[str] | None = None  # asked at the first unchanged article (a new store has none)
     for path, file_key, item in items:
         if stop is not None and stop():
             report.interrupted = True
@@ -262,7 +263,9 @@ def _write_items(items, store: Store, validator: ArticleValidator, report: Build
         if (iri in records or store.has_graph(iri)) and not refresh:
             seen.add(iri)
             report.unchanged += 1
-            if not is_consolidated(store, iri):  # written by a build that stopped before consolidating
+            if consolidated is None:
+                consolidated = consolidated_articles(store)
+            if iri not in consolidated:  # written by a build that stopped before consolidating
                 report.touched |= touched_entities(store.graph(iri))
             if key and iri in records and not records[iri].source_key and key not in by_key:
                 records[iri] = _add_source_key(store, records[iri], key)

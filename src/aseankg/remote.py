@@ -324,6 +324,10 @@ class RemoteStore:
                 self.update_default_graph = VIRTUOSO_DEFAULT_GRAPH
 
     # --------------------------------------------------------------------------------- writing
+    def update(self, update: str) -> None:
+        """Run one SPARQL Update of the library's own (consolidation) at the update endpoint."""
+        self._update(update)
+
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
         """``PUT`` graph ``iri`` (Graph Store Protocol), then drop the graphs in ``replaces``.
 

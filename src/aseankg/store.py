@@ -152,6 +152,9 @@ class Store(Protocol):
     def put_graph(self, iri: str, graph: Graph) -> None:
         """Replace a whole named graph (reference data, ontology, inferences)."""
 
+    def update(self, update: str) -> None:
+        """Run one SPARQL Update of the library's own (consolidation's writes), as one request."""
+
     def graph(self, iri: str) -> Graph:
         """A copy of one named graph (empty if there is none)."""
 
@@ -437,6 +440,12 @@ class EmbeddedStore:
         self._update(f"DROP SILENT DEFAULT ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                      f"FILTER (?g != {_iri(settings.INFERENCE_GRAPH)}) }}")
         return sum(1 for _ in self.db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def update(self, update: str) -> None:
+        """Run one SPARQL Update in one transaction: the library's own writes (consolidation), not
+        users' (which are not checked by ``safety`` here); the default graph is the merge, so an update
+        writing a named graph keeps the merge itself."""
+        self._update(update)
 
     def _extend(self, quads: Iterable[ox.Quad]) -> None:
         if self.read_only:
