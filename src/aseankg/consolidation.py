@@ -120,16 +120,9 @@ class _Source:
     rules: tuple[str, ...] = ()
 
 
-def is_consolidated(store, article: str) -> bool:
-    """Whether consolidation has ranked the claims of ``article``'s graph (a build stopped before
-    its end leaves the articles it wrote unranked; the next build ranks them)."""
-    query = (f"ASK {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> {{ ?c <{PROV.hadPrimarySource}> <{article}> }} }}")
-    return bool(store.query(query, inference=False).boolean)
-
-
 def consolidated_articles(store) -> set[str]:
-    """The articles whose claims consolidation has ranked, in one query (:func:`is_consolidated` for
-    each article of a rebuild was one query an article)."""
+    """The articles whose claims consolidation has ranked, in one query (a build stopped before its
+    end leaves the articles it wrote unranked; the next build ranks them)."""
     query = (f"SELECT DISTINCT ?a WHERE {{ GRAPH <{settings.CONSOLIDATED_GRAPH}> "
              f"{{ ?c <{PROV.hadPrimarySource}> ?a }} }}")
     return {str(a) for (a,) in store.query(query, inference=False).rows}
