@@ -176,7 +176,9 @@ def test_a_200_mib_literal_is_refused_within_the_memory_bound(serve):
     assert run.returncode == 0, run.stderr
     assert f"error: POST {url} answered more than 67,108,864 bytes" in run.stdout
     peak = int(run.stdout.rsplit("peak MiB:", 1)[1])
-    assert peak < 400, run.stdout  # the 64 MiB read, not the 200 MiB sent
+    # 117 MiB alone; up to 400 MiB seen in a full run on a busy machine. Reading the 200 MiB whole
+    # and decoding it would take well over 500 MiB.
+    assert peak < 480, run.stdout
 
 
 def test_a_million_nested_arrays(serve):

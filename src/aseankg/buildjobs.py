@@ -34,7 +34,10 @@ from .reading import ArticleError
 #: Articles read ahead of the writer, per worker.
 AHEAD = 8
 
-_validator = None  # the parent's SHACL gate, inherited by the forked workers
+# what the forked workers inherit from the building process: its SHACL gate and its preparing step
+# (``ingest.prepare``, handed in: this module sits below ``ingest`` and does not import it)
+_validator = None
+_step = None
 
 
 def available_cores() -> int:
@@ -56,10 +59,8 @@ def _prepare(task):
     """A worker's step: ``None`` for an article the writer will not need (an error, or one stored)."""
     if task is None:
         return None
-    from .ingest import prepare
-
     item, key = task
-    return prepare(_validator, item, key)
+    return _step(_validator, item, key)
 
 
 class Ahead:
@@ -69,9 +70,11 @@ class Ahead:
     (``None`` when no worker made it: the writer then prepares it itself). ``known`` are the
     article IRIs already stored, which the workers skip. Call :meth:`close` at the end."""
 
-    def __init__(self, items: Iterable[tuple], jobs: int, *, validator, known: set[str]) -> None:
-        global _validator
-        _validator = validator
+    def __init__(self, items: Iterable[tuple], jobs: int, *, validator, known: set[str], prepare,
+                 article_key) -> None:
+        global _validator, _step
+        _validator, _step = validator, prepare
+        self._article_key = article_key
         self._source = items
         self._known = known
         self._pending: collections.deque = collections.deque()
@@ -83,8 +86,6 @@ class Ahead:
 
     def _feed(self) -> Iterator:
         """The tasks, read in the pool's feeding thread, never more than the room left ahead."""
-        from .ingest import _article_key
-
         for entry in self._source:
             while not self._room.acquire(timeout=0.2):
                 if self._closed:
@@ -96,7 +97,7 @@ class Ahead:
             if isinstance(item, ArticleError) or naming.article_iri(item.id) in self._known:
                 yield None
             else:
-                yield item, _article_key(item, file_key)
+                yield item, self._article_key(item, file_key)
 
     def items(self) -> Iterator[tuple]:
         for done in self._pool.imap(_prepare, self._feed(), chunksize=1):

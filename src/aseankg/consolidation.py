@@ -350,10 +350,15 @@ def _write(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]
     gone = "".join(sorted((default | set(map(_line, drops))) - lines))
     new_graph = "".join(sorted(lines - graph))
     new = "".join(sorted(lines - default))
-    if gone_graph or gone or new_graph or new:
-        cons = f"<{settings.CONSOLIDATED_GRAPH}>"
-        store.update(f"""DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} {gone} }} ;
-INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} {new} }}""")
+    cons = f"<{settings.CONSOLIDATED_GRAPH}>"
+    # one operation a graph, and none for an empty block: Virtuoso reads neither default-graph
+    # triples after a GRAPH block in one DATA block nor an empty one
+    operations = [f"DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} }}" if gone_graph else "",
+                  f"DELETE DATA {{ {gone} }}" if gone else "",
+                  f"INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} }}" if new_graph else "",
+                  f"INSERT DATA {{ {new} }}" if new else ""]
+    if any(operations):
+        store.update(" ;\n".join(op for op in operations if op))
 
 
 def _write_by_patterns(store, entities: list[URIRef], triples: set[tuple], drops: set[tuple]) -> None:
@@ -367,7 +372,8 @@ DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; 
 DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
 DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE DATA {{ {"".join(map(_line, drops))} }} ;
-INSERT DATA {{ GRAPH {cons} {{ {lines} }} {lines} }}""")
+INSERT DATA {{ GRAPH {cons} {{ {lines} }} }} ;
+INSERT DATA {{ {lines} }}""")
 
 
 def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:

@@ -224,7 +224,8 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
     if jobs > 1:
         from .buildjobs import Ahead
 
-        prepared = Ahead(items, jobs, validator=validator, known=set(records))
+        prepared = Ahead(items, jobs, validator=validator, known=set(records), prepare=prepare,
+                         article_key=_article_key)
         items = prepared.items()
         try:
             _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, prepared)
