@@ -40,13 +40,12 @@ def rows_as_text(result) -> list[tuple[str, ...]]:
     return sorted(tuple(text(v) for v in row) for row in rows)
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    """The seed articles built with the CLI into a live Oxigraph server and into an embedded store."""
-    from conftest import start_oxigraph, stop_process
+def built_side_by_side(tmp, start):
+    """The seed articles built with the CLI into the server ``start(folder)`` runs and into an embedded
+    store: yields the server's URL, the embedded store's folder, both build summaries and ``tmp``."""
+    from conftest import stop_process
 
-    tmp = tmp_path_factory.mktemp("remote-build")
-    process, url = start_oxigraph(tmp / "server")
+    process, url = start(tmp / "server")
     try:
         embedded = str(tmp / "embedded")
         remote_summary = run("build", str(settings.ARTICLES_DIR), "--store", url)
@@ -54,6 +53,14 @@ def stores(tmp_path_factory):
         yield url, embedded, remote_summary, embedded_summary, tmp
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """The seed articles built with the CLI into a live Oxigraph server and into an embedded store."""
+    from conftest import start_oxigraph
+
+    yield from built_side_by_side(tmp_path_factory.mktemp("remote-build"), start_oxigraph)
 
 
 def test_the_build_reports_agree(stores):

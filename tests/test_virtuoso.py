@@ -7,7 +7,7 @@ embedded store's rows, and the dump, whose blank nodes Virtuoso labels ``nodeID:
 from __future__ import annotations
 
 import pytest
-from test_remote_build import rows_as_text, run
+from test_remote_build import built_side_by_side, rows_as_text, run
 
 from aseankg import settings
 from aseankg.queries import run_saved, saved_queries
@@ -17,17 +17,9 @@ from aseankg.stores import open_store
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     """The seed articles built with the CLI into a live Virtuoso and into an embedded store."""
-    from conftest import start_virtuoso, stop_process
+    from conftest import start_virtuoso
 
-    tmp = tmp_path_factory.mktemp("virtuoso")
-    process, url = start_virtuoso(tmp / "server")
-    try:
-        embedded = str(tmp / "embedded")
-        remote_summary = run("build", str(settings.ARTICLES_DIR), "--store", url)
-        embedded_summary = run("build", str(settings.ARTICLES_DIR), "--store", embedded)
-        yield url, embedded, remote_summary, embedded_summary, tmp
-    finally:
-        stop_process(process)
+    yield from built_side_by_side(tmp_path_factory.mktemp("virtuoso"), start_virtuoso)
 
 
 def test_the_build_reports_agree(stores):
