@@ -164,6 +164,20 @@ def start_oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen, str]:
 ASEANKG = Path(sys.executable).parent / "aseankg"
 
 
+def seed_store_folder(location: Path) -> str:
+    """The seed articles built into a new store folder at ``location``, closed again so the CLI and
+    other processes can open it; returns the folder."""
+    from aseankg.ingest import build_articles
+    from aseankg.stores import open_store
+
+    store = open_store(location)
+    try:
+        build_articles([settings.ARTICLES_DIR], store)
+    finally:
+        store.close()
+    return str(location)
+
+
 @contextlib.contextmanager
 def served(store: Path, *args: str, workers: int = 1, check_stderr: bool = True, timeout: float = 120):
     """``aseankg serve`` on ``store`` at a free loopback port, ready once ``/health`` lists

@@ -13,12 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import seed_store_folder
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from aseankg import settings
-from aseankg.ingest import build_articles
-from aseankg.reading import article_files
 from aseankg.store import EmbeddedStore, QueryTimeout
 from aseankg.stores import open_store
 
@@ -32,13 +31,7 @@ CONSTRUCT = (f"CONSTRUCT {{ ?c {LABEL} ?l }} WHERE {{ ?c a <https://w3id.org/ase
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory) -> str:
     """The seed articles built once into a store folder, closed again so the CLI can open it."""
-    location = str(tmp_path_factory.mktemp("newcomer") / "kg")
-    store = open_store(location)
-    try:
-        build_articles(article_files([settings.ARTICLES_DIR]), store)
-    finally:
-        store.close()
-    return location
+    return seed_store_folder(tmp_path_factory.mktemp("newcomer") / "kg")
 
 
 def aseankg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

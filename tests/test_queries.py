@@ -13,11 +13,10 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from conftest import seed_store_folder
 
 from aseankg import naming, settings
-from aseankg.ingest import build_articles
 from aseankg.queries import QueryNotFound, QueryParamError, load_query, parse_query, run_saved, saved_queries
-from aseankg.reading import article_files
 from aseankg.stores import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,13 +50,7 @@ def gold_items(key: str):
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory) -> str:
     """The seed articles built once into a store folder (closed again, so the CLI can open it too)."""
-    location = str(tmp_path_factory.mktemp("queries") / "kg")
-    store = open_store(location)
-    try:
-        build_articles(article_files([settings.ARTICLES_DIR]), store)
-    finally:
-        store.close()
-    return location
+    return seed_store_folder(tmp_path_factory.mktemp("queries") / "kg")
 
 
 @pytest.fixture(scope="module")
