@@ -514,3 +514,26 @@ def test_a_dateline_names_the_outlet_when_nothing_else_does(tmp_path, dateline, 
                     "Foreign Ministers' Meeting in Kuala Lumpur.\n", encoding="utf-8")
     (article,) = read_file(path)
     assert article.publisher == outlet
+
+
+@pytest.mark.parametrize(("dateline", "day"), [
+    ("KUALA LUMPUR, Sept 24 (Bernama) --", date(2025, 9, 24)),
+    ("PHNOM PENH, Nov 11 (Xinhua) --", date(2025, 11, 11)),
+    ("Metro Manila (CNN Philippines, July 31) —", date(2025, 7, 31)),
+    ("JAKARTA, 5 August (Antara) -", date(2025, 8, 5)),
+])
+def test_a_dateline_dates_the_article_in_the_year_its_story_writes(tmp_path, dateline, day):
+    path = tmp_path / "wire.txt"
+    path.write_text(f"ASEAN ministers meet\n\n{dateline} Foreign ministers met on Wednesday, after the 58th ASEAN "
+                    "Foreign Ministers' Meeting held on July 8-11, 2025 in Kuala Lumpur. The bloc was founded "
+                    "on August 8, 1967.\n", encoding="utf-8")
+    (article,) = read_file(path)
+    assert article.published == day
+
+
+def test_a_dateline_without_a_year_anywhere_gives_no_date(tmp_path):
+    path = tmp_path / "wire.txt"
+    path.write_text("ASEAN ministers meet\n\nKUALA LUMPUR, Sept 24 (Bernama) -- Foreign ministers met on "
+                    "Wednesday for the ASEAN Foreign Ministers' Meeting in Kuala Lumpur.\n", encoding="utf-8")
+    (article,) = read_file(path)
+    assert article.published is None and article.publisher == "Bernama"

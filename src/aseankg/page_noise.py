@@ -122,6 +122,53 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+
+_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})\b|\b(\d{1,2})\s+" + _MONTH + r"(?!\w)", re.I)
+#: a year that a written date carries: "July 8, 2025", "July 8-11, 2025", "8 July 2025", "July 2025"
+_DATED_YEAR = re.compile(r"\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?)?,?\s+((?:19|20)\d\d)\b",
+                         re.I)
+
+
+def dateline_date(dateline: str | None, body: str) -> date | None:
+    """The day a dateline states, for an article with no other date.
+
+    A wire dateline rarely writes the year ("KUALA LUMPUR, Sept 24 (Bernama) --"); the story's
+    own dates do, and the latest year among them is the year it was filed in (stories recall
+    earlier meetings more often than they date later ones). No written year, no date.
+
+    >>> dateline_date("KUALA LUMPUR, Sept 24 (Bernama) --", "The talks began on Sept 23, 2025.")
+    datetime.date(2025, 9, 24)
+    >>> dateline_date("HANOI, 5 May --", "Leaders met in 2019 and in April 2021."), dateline_date("HANOI --", "")
+    (datetime.date(2021, 5, 5), None)
+    """
+    if not dateline:
+        return None
+    written = parse_date(dateline)
+    if written:
+        return written
+    m = _MONTH_DAY.search(dateline)
+    years = [int(y.group(2)) for y in _DATED_YEAR.finditer(body)]
+    if m is None or not years:
+        return None
+    month = m.group(1) or m.group(4)
+    day = m.group(2) or m.group(3)
+    return _make_date(max(years), _MONTHS.index(month[:3].lower()) + 1, int(day))
+
+
+#: "KUALA LUMPUR, Sept 24 (Bernama) --", "Metro Manila (CNN Philippines, July 31) —": the wire or outlet
+#: in the dateline's brackets
+_AGENCY = re.compile(r"\(\s*([A-Z][\w.&' -]{1,40}?)\s*(?:,[^)]*)?\)")
+
+
+def dateline_agency(dateline: str | None) -> str | None:
+    """The outlet a dateline names in brackets, when the article has no other metadata.
+
+    >>> dateline_agency("KUALA LUMPUR, Sept 24 (Bernama) --"), dateline_agency("HANOI –")
+    ('Bernama', None)
+    """
+    m = _AGENCY.search(dateline or "")
+    return m.group(1) if m else None
+
 # --- telling Vietnamese ------------------------------------------------------------------
 
 # Letters found in Vietnamese and (almost) nowhere else: ă â đ ê ô ơ ư ĩ ũ and the stacked

@@ -42,7 +42,18 @@ from pathlib import Path
 from . import settings
 from .model import Article
 from .naming import content_hash
-from .page_noise import ENGLISH_WORDS, _clean, _frame, _looks_vietnamese, _norm, _Page, page_noise, parse_date
+from .page_noise import (
+    ENGLISH_WORDS,
+    _clean,
+    _frame,
+    _looks_vietnamese,
+    _norm,
+    _Page,
+    dateline_agency,
+    dateline_date,
+    page_noise,
+    parse_date,
+)
 from .page_noise import NOISE_KINDS as NOISE_KINDS  # re-exported: these lived here before the split
 from .page_noise import PageNoise as PageNoise
 from .sentences import split_sentences
@@ -176,24 +187,9 @@ def parse_text(text: str, *, source_file: str | os.PathLike | None = None, url: 
         id=content_hash(body), body=body, headline=_clean_meta(headline),
         url=_clean_meta(pick("url", url)),
         publisher=_clean_meta(pick("publisher", publisher) or dateline_agency(page.dateline)),
-        published=pick("published", parse_date(published)),  # type: ignore[arg-type]
+        published=pick("published", parse_date(published)) or dateline_date(page.dateline, body),  # type: ignore[arg-type]
         source_file=source, dateline=_clean_meta(page.dateline), sentences=split_sentences(body),
         captions=page.captions, boilerplate=page.boilerplate)
-
-
-#: "KUALA LUMPUR, Sept 24 (Bernama) --", "Metro Manila (CNN Philippines, July 31) —": the wire or outlet
-#: in the dateline's brackets
-_AGENCY = re.compile(r"\(\s*([A-Z][\w.&' -]{1,40}?)\s*(?:,[^)]*)?\)")
-
-
-def dateline_agency(dateline: str | None) -> str | None:
-    """The outlet a dateline names in brackets, when the article has no other metadata.
-
-    >>> dateline_agency("KUALA LUMPUR, Sept 24 (Bernama) --"), dateline_agency("HANOI –")
-    ('Bernama', None)
-    """
-    m = _AGENCY.search(dateline or "")
-    return m.group(1) if m else None
 
 
 def _clean_meta(value: object) -> str | None:
