@@ -160,6 +160,18 @@ def test_ego_json(client):
     assert not [n for n in nodes if "/mention/" in n or "/article/" in n or "/participation/" in n]
 
 
+
+def test_two_meetings_of_one_label_are_told_apart_in_an_ego_network(client):
+    """Viet Nam's neighbours include two "ASEAN Senior Officials' Meeting"s: each gets its day and place
+    (or its key when it has no date), in the JSON and in the drawing."""
+    ego = client.get("/id/country/VNM/ego.json").json
+    meetings = [n["label"] for n in ego["nodes"] if n["type"] == "Meeting"]
+    assert len(meetings) >= 2 and len(set(meetings)) == len(meetings)
+    som = [label for label in meetings if label.startswith("ASEAN Senior Officials' Meeting (")]
+    assert len(som) == 2 and any("2025-09-09" in label for label in som)
+    svg = client.get("/id/country/VNM/ego.svg").get_data(as_text=True)
+    assert all(label.replace("'", "&#39;") in svg for label in som)
+
 def test_ego_svg(client):
     r = client.get("/id/meeting/amm-58/ego.svg")
     assert r.status_code == 200 and r.mimetype == "image/svg+xml"

@@ -149,6 +149,15 @@ OVER_CENTRE = """() => {
   return [...svg.querySelectorAll('text.edge-label')].filter(t => centre.some(c => meets(t.getBoundingClientRect(), c)))
     .map(t => t.textContent);
 }"""
+#: Pairs of texts of the ego network (node and edge labels) whose boxes overlap, by their text.
+OVERLAPPING = """() => {
+  const texts = [...document.querySelectorAll('svg.ego text')].filter(t => !t.closest('.legend'))
+    .map(t => [t.textContent, t.getBoundingClientRect()]);
+  const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const pairs = [];
+  texts.forEach(([s, a], i) => texts.slice(i + 1).forEach(([t, b]) => { if (meets(a, b)) pairs.push([s, t]); }));
+  return pairs;
+}"""
 #: Timeline texts that stick out of their SVG, or are cut short without the full text on hover.
 TIMELINE_CUT = """() => [...document.querySelectorAll('svg.timeline')].flatMap(svg => {
   const box = svg.getBoundingClientRect();
@@ -160,7 +169,7 @@ TIMELINE_CUT = """() => [...document.querySelectorAll('svg.timeline')].flatMap(s
 })"""
 
 
-def test_ego_edge_labels_clear_the_centre_and_timeline_labels_fit(server):
+def test_ego_labels_clear_the_centre_and_each_other_and_timeline_labels_fit(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -172,6 +181,7 @@ def test_ego_edge_labels_clear_the_centre_and_timeline_labels_fit(server):
                 page.goto(server + path)
                 assert page.locator("svg.ego text.edge-label").count() > 0, path
                 assert page.evaluate(OVER_CENTRE) == [], path
+                assert page.evaluate(OVERLAPPING) == [], path  # Viet Nam's 43 neighbours too
             page.goto(server + "/timeline")
             assert page.evaluate(TIMELINE_CUT) == []
         finally:

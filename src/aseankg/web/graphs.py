@@ -37,9 +37,11 @@ from .pages import (
     entity_iri,
     labels_and_kinds,
     local_name,
+    meeting_details,
     not_found,
     page_href,
     reader,
+    told_apart,
     values,
 )
 
@@ -81,7 +83,17 @@ def _type_rank(kind: str) -> int:
 
 
 def _short(text: str, n: int = 28) -> str:
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    """``text`` cut to ``n`` characters; a closing "(day, place)" that tells it apart is kept.
+
+    >>> _short("ASEAN Senior Officials' Meeting (2025-09-09, Port Dickson)", 44)
+    'ASEAN Senior Of… (2025-09-09, Port Dickson)'
+    """
+    if len(text) <= n:
+        return text
+    head, paren, tail = text.rpartition(" (")
+    if paren and tail.endswith(")") and len(tail) + 10 <= n:
+        return head[: n - len(tail) - 4].rstrip() + "… (" + tail
+    return text[: n - 1].rstrip() + "…"
 
 
 # ----------------------------------------------------------------------------------------- ego network
@@ -176,8 +188,9 @@ def ego_network(store, iri: str, *, timeout: float = 10.0, limit: int = MAX_NEIG
                         key=lambda x: (_type_rank(kinds.get(x, "")), (labels.get(x) or x).lower(), x))
     kept = neighbours[:limit]
     keep = set(kept)
+    names = told_apart({x: labels.get(x) or local_name(x) for x in kept}, lambda xs: meeting_details(read, xs))
     center = EgoNode(str(iri), labels.get(str(iri)) or local_name(str(iri)), kinds.get(str(iri), ""), True)
-    nodes = [center] + [EgoNode(x, labels.get(x) or local_name(x), kinds.get(x, "")) for x in kept]
+    nodes = [center] + [EgoNode(x, names[x], kinds.get(x, "")) for x in kept]
     edges = sorted({EgoEdge(str(iri), x, label) if direction == "out" else EgoEdge(x, str(iri), label)
                     for x, label, direction in relations if x in keep},
                    key=lambda e: (e.source, e.target, e.label))
@@ -203,19 +216,47 @@ def _legend(types: list[str], x: float, y: float) -> list[str]:
     return parts
 
 
-def render_ego_svg(ego: EgoNetwork, *, width: int = 980, height: int = 640) -> Markup:
-    """The ego network as SVG: the entity in the centre, its neighbours on a circle grouped by type
-    (two staggered rings when there are many), each node a link to its page, edges labelled."""
-    cx, cy = width / 2, (height + 30) / 2
-    ring = min(width / 2 - 200, (height - 30) / 2 - 40)
-    others = [n for n in ego.nodes if not n.center]
-    places: dict[str, tuple[float, float, float]] = {}
-    count = len(others)
-    for i, node in enumerate(others):
+#: Above this many neighbours a ring's labels collide; the neighbours go in two columns instead.
+RING_MAX = 18
+#: Row height of the two-column layout: one node label (11 px) and one edge label (9 px) a row.
+ROW = 19
+
+
+def _ring(count: int, cx: float, cy: float, radius: float):
+    """Places on a circle: ``(x, y, right, edge label x, y)``; the edge label halfway out, on the side
+    away from the centre, so it never reaches over the centre node."""
+    for i in range(count):
         angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
-        radius = ring * (0.68 if count > 18 and i % 2 else 1.0)
-        places[node.id] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle), angle)
-    places[ego.center] = (cx, cy, 0.0)
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        yield x, y, math.cos(angle) >= -1e-9, cx + (x - cx) * 0.45, cy + (y - cy) * 0.45
+
+
+def _columns(count: int, cx: float, top: float, gap: float):
+    """Places in two columns either side of the centre, one row each, so no two labels share a row;
+    the edge label sits just inside its node's end of the line, where the lines are a row apart."""
+    left = (count + 1) // 2
+    for i in range(count):
+        right = i >= left
+        row = i - left if right else i
+        x = cx + gap if right else cx - gap
+        y = top + ROW * row
+        yield x, y, right, x - 12 if right else x + 12, y - 3
+
+
+def render_ego_svg(ego: EgoNetwork, *, width: int = 980, height: int = 640) -> Markup:
+    """The ego network as SVG: the entity in the centre, its neighbours grouped by type on a circle
+    (in two columns when there are many), each node a link to its page, edges labelled."""
+    others = [n for n in ego.nodes if not n.center]
+    crowded = len(others) > RING_MAX
+    if crowded:
+        rows = (len(others) + 1) // 2
+        height = 80 + ROW * rows
+        cx, cy = width / 2, 60 + ROW * (rows - 1) / 2
+        places = dict(zip([n.id for n in others], _columns(len(others), cx, 60, 170), strict=True))
+    else:
+        cx, cy = width / 2, (height + 30) / 2
+        ring = min(width / 2 - 200, (height - 30) / 2 - 40)
+        places = dict(zip([n.id for n in others], _ring(len(others), cx, cy, ring), strict=True))
     labels: dict[str, list[str]] = defaultdict(list)
     for edge in ego.edges:
         other = edge.target if edge.source == ego.center else edge.source
@@ -224,26 +265,24 @@ def render_ego_svg(ego: EgoNetwork, *, width: int = 980, height: int = 640) -> M
              f'width="{width}" height="{height}" role="img" aria-label="Ego network">']
     parts.append('<g class="edges">')
     for node in others:
-        x, y, _ = places[node.id]
+        x, y = places[node.id][:2]
         parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b8c0cc"/>')
     parts.append("</g><g class=\"edge-labels\">")
     for node in others:
-        x, y, angle = places[node.id]
+        _, _, right, ex, ey = places[node.id]
         text = ", ".join(sorted(set(labels[node.id])))
-        # anchored on the side away from the centre, so a label never reaches over the centre node
-        right = math.cos(angle) >= -1e-9
-        parts.append(_text(cx + (x - cx) * 0.45, cy + (y - cy) * 0.45, _short(text, 30), cls="edge-label",
-                           size=9, title=text, anchor="start" if right else "end"))
+        # in columns the label ends at its node; on a ring it starts halfway out
+        anchor = ("end" if right else "start") if crowded else ("start" if right else "end")
+        parts.append(_text(ex, ey, _short(text, 26 if crowded else 30), cls="edge-label", size=9, title=text,
+                           anchor=anchor))
     parts.append("</g><g class=\"nodes\">")
     for node in others:
-        x, y, angle = places[node.id]
-        right = math.cos(angle) >= -1e-9
-        anchor = "start" if right else "end"
-        dx = 11 if right else -11
+        x, y, right, _, _ = places[node.id]
         parts.append(f'<a href="{escape(node.href or "#")}" class="node" data-type="{escape(node.type)}">'
                      f'<title>{escape(node.label)} ({escape(node.type or "entity")})</title>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{color(node.type)}"/>'
-                     + _text(x + dx, y + 4, _short(node.label), anchor=anchor) + "</a>")
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{6 if crowded else 8}" fill="{color(node.type)}"/>'
+                     + _text(x + (11 if right else -11), y + 4, _short(node.label, 44 if crowded else 28),
+                             anchor="start" if right else "end") + "</a>")
     center = ego.nodes[0]
     parts.append(f'<a href="{escape(center.href or "#")}" class="node center" data-type="{escape(center.type)}">'
                  f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="15" fill="{color(center.type)}" stroke="#1d2430" '

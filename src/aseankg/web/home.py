@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
@@ -30,7 +29,7 @@ from ..naming import fold
 from .downloads import export_cache, store_version
 from .fairness import page
 from .graphs import TYPE_ORDER
-from .pages import ID, Reader, broad_type, page_href, reader
+from .pages import ID, Reader, broad_type, meeting_details, page_href, reader, told_apart
 
 #: Entities left out of search results (provenance and n-ary nodes have their own pages, found
 #: through the entities they join).
@@ -42,11 +41,6 @@ NAMES_QUERY = f"""SELECT DISTINCT ?x ?name ?alias ?class WHERE {{
   OPTIONAL {{ ?x a ?class }}
 }}"""
 #: What tells two meetings of one label apart: their first day and place.
-MEETING_DETAILS_QUERY = f"""SELECT ?x (MIN(STR(?start)) AS ?day) (MIN(?where) AS ?place) WHERE {{
-  ?x <https://schema.org/startDate> ?start
-  OPTIONAL {{ ?x <https://w3id.org/aseankg/ontology#location>/<http://www.w3.org/2000/01/rdf-schema#label> ?where }}
-  FILTER (STRSTARTS(STR(?x), "{ID}meeting/"))
-}} GROUP BY ?x"""
 #: Export downloads: format → (media type, file extension).
 EXPORT_TYPES = {"gexf": ("application/gexf+xml", "gexf"), "graphml": ("application/graphml+xml", "graphml"),
                 "json": ("application/json", "json")}
@@ -122,9 +116,7 @@ class NameIndex:
         self._names = sorted(names.values(), key=lambda n: (n.folded, n.iri))
         self._labels = labels
         self._kinds = {iri: broad_type(iri, sorted(classes.get(iri, []))) for iri in {n.iri for n in self._names}}
-        self._details = {str(x): ", ".join(str(v) for v in (day, place) if v is not None)
-                         for x, day, place in Reader(self.store, timeout=self.timeout,
-                                                      max_rows=500_000).rows(MEETING_DETAILS_QUERY)}
+        self._details = meeting_details(Reader(self.store, timeout=self.timeout))
         self._stamp = stamp
 
     def search(self, query: str, *, limit: int = 50) -> list[Hit]:
@@ -154,10 +146,9 @@ class NameIndex:
                 best[name.iri] = (score, name.name)
         hits = [Hit(iri, labels.get(iri) or matched, matched, kinds.get(iri, ""), score)
                 for iri, (score, matched) in best.items()]
-        shared = Counter(h.label for h in hits)
         # two meetings of one label ("ASEAN Summit") are told apart by their day and place
-        hits = [Hit(h.iri, f"{h.label} ({details.get(h.iri) or h.iri.rsplit('/', 1)[-1]})", h.matched, h.kind,
-                    h.score) if shared[h.label] > 1 else h for h in hits]
+        apart = told_apart({h.iri: h.label for h in hits}, lambda iris: details)
+        hits = [Hit(h.iri, apart[h.iri], h.matched, h.kind, h.score) for h in hits]
         order = {kind: i for i, kind in enumerate(TYPE_ORDER)}
         hits.sort(key=lambda h: (h.score, order.get(h.kind, len(order)), h.label.lower(), h.iri))
         return hits[:limit]

@@ -155,6 +155,41 @@ def labels_and_kinds(read: Reader, iris) -> tuple[dict[str, str], dict[str, str]
     return labels, kinds
 
 
+
+#: a meeting's first start date and place, what tells two meetings of one label apart
+MEETING_DETAILS = f"""SELECT ?x (MIN(STR(?start)) AS ?day) (MIN(?where) AS ?place) WHERE {{{{
+  {{values}} ?x <https://schema.org/startDate> ?start
+  OPTIONAL {{{{ ?x <{AKG}location>/<http://www.w3.org/2000/01/rdf-schema#label> ?where }}}}
+  FILTER (STRSTARTS(STR(?x), "{ID}meeting/"))
+}}}} GROUP BY ?x"""
+
+
+def meeting_details(read: Reader, iris=None) -> dict[str, str]:
+    """IRI → "day, place" of meetings (of ``iris``, or all), for telling same-label meetings apart."""
+    if iris is not None and not iris:
+        return {}
+    query = MEETING_DETAILS.format(values=values("x", sorted(iris)) if iris is not None else "")
+    return {str(x): ", ".join(str(v) for v in (day, place) if v is not None)
+            for x, day, place in read.rows(query, max_rows=500_000)}
+
+
+def told_apart(labels: dict[str, str], details) -> dict[str, str]:
+    """``labels`` where two IRIs share one label, each followed by its details (day and place, from
+    ``details(iris)``), else by its IRI's last segment.
+
+    >>> told_apart({"m/a": "ASEAN Summit", "m/b": "ASEAN Summit", "p/c": "Lee"}, lambda iris: {"m/a": "2023-05-10"})
+    {'m/a': 'ASEAN Summit (2023-05-10)', 'm/b': 'ASEAN Summit (b)', 'p/c': 'Lee'}
+    """
+    seen: dict[str, int] = defaultdict(int)
+    for label in labels.values():
+        seen[label] += 1
+    shared = {iri for iri, label in labels.items() if seen[label] > 1}
+    if not shared:
+        return dict(labels)
+    found = details(shared)
+    return {iri: f"{label} ({found.get(iri) or iri.rsplit('/', 1)[-1]})" if iri in shared else label
+            for iri, label in labels.items()}
+
 def exists(store, iri: str, *, timeout: float = 10.0) -> bool:
     """True when the store has a triple with ``iri`` on either side."""
     result = store.query("ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }", bindings={"e": URIRef(str(iri))},
