@@ -125,8 +125,8 @@ def parse_date(value: object) -> date | None:
 
 _MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})\b|\b(\d{1,2})\s+" + _MONTH + r"(?!\w)", re.I)
 #: a year that a written date carries: "July 8, 2025", "July 8-11, 2025", "8 July 2025", "July 2025"
-_DATED_YEAR = re.compile(r"\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?)?,?\s+((?:19|20)\d\d)\b",
-                         re.I)
+_DATED_YEAR = re.compile(r"\b" + _MONTH + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?)?,?\s+"
+                         r"((?:19|20)\d\d)\b", re.I)
 
 
 def dateline_date(dateline: str | None, body: str) -> date | None:
