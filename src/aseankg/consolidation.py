@@ -3,7 +3,7 @@
 Every article graph keeps what that article claims. When two articles disagree (two start dates for
 one meeting, "upcoming" in a preview and "held" in a report), the default graph that queries read
 keeps only the **preferred** value; every claimed value stays queryable in the consolidated graph
-(``settings.CONSOLIDATED_GRAPH``) as an ``akg:Claim`` (an ``rdf:Statement``: ``rdf:subject``,
+(``settings.CONSOLIDATED_GRAPH``) as an ``akg:Claim`` (reified like an ``rdf:Statement``: ``rdf:subject``,
 ``rdf:predicate``, ``rdf:object``) with its rank (``akg:PreferredRank``, ``akg:NormalRank``,
 ``akg:DeprecatedRank``, Wikidata's statement ranks), the articles it comes from
 (``prov:hadPrimarySource``), ``akg:articleCount`` and ``akg:outletCount``; the preferred claim also
