@@ -82,7 +82,7 @@ def sparql():
                             request.headers.get("Content-Type"), body, max_length=limits.max_query_length)
     except ProtocolError as error:
         return _plain(error.message, error.status)
-    html = wants_html() and not request.args.get("format")
+    html = wants_html() and not op.formats
     if op.kind == "none":
         return query_page() if html else describe()
     if op.kind == "update":
@@ -135,7 +135,7 @@ def _failure(error: Exception) -> Response:
 def run_query(ep: Endpoint, op: Operation) -> Response:
     try:
         kind = ep.check(op)
-        fmt = choose_format(kind, request.accept_mimetypes, request.args.get("format"))
+        fmt = choose_format(kind, request.accept_mimetypes, op.formats)
         if fmt is None:
             table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
             return _plain(f"no acceptable format for this result; offered: {', '.join(table)}", 406)
