@@ -1,6 +1,6 @@
 """The tools users already run, against a live ``aseankg serve`` on the seed articles (issue 18):
-SPARQLWrapper in every return format it has (it repeats ``format``), and the same requests by hand
-over HTTP."""
+SPARQLWrapper in every return format it has (it repeats ``format``), the same requests by hand over
+HTTP, and entity pages as RDF/XML."""
 
 from __future__ import annotations
 
@@ -102,3 +102,20 @@ def test_sparqlwrapper_in_every_return_format(server, method, form, name, media)
     else:
         text = converted.decode() if isinstance(converted, bytes) else converted
         assert "amm-58" in text or AKG + "ordinal" in text
+
+
+# ---------------------------------------------------------------------------- entity pages as RDF/XML
+
+@pytest.mark.parametrize(("path", "headers"), [
+    ("/id/meeting/amm-58", {"Accept": "application/rdf+xml"}),
+    ("/id/meeting/amm-58.rdf", {"Accept": "text/html"}),
+])
+def test_entity_as_rdf_xml(server, path, headers):
+    status, answer, body = fetch(server + path, headers=headers)
+    assert status == 200 and answer["Content-Type"].startswith("application/rdf+xml")
+    graph = Graph().parse(data=body, format="xml")
+    assert (URIRef(AMM58), URIRef(AKG + "inSeries"), URIRef(ID + "series/amm")) in graph
+    if path.endswith(".rdf"):
+        assert "Vary" not in answer or "Accept" not in answer["Vary"]
+    else:
+        assert answer["Content-Location"] == "/id/meeting/amm-58.rdf" and "Accept" in answer["Vary"]

@@ -131,6 +131,23 @@ def test_every_xml_writer_is_well_formed():
     ElementTree.fromstring(str(render_ego_svg(ego)))
 
 
+def test_entity_rdf_xml_is_well_formed():
+    """An entity page as RDF/XML (``.rdf``) with a label holding what XML 1.0 forbids still parses."""
+    from rdflib.namespace import RDFS
+
+    from aseankg.web import close_app, create_app
+
+    with EmbeddedStore(None) as store:
+        store.write_article(f"{ID}article/00000000000000bb", [(URIRef(f"{ID}country/XXX"), RDFS.label, Literal(NASTY))])
+        app = create_app(store, workers=0)
+        try:
+            body = app.test_client().get("/id/country/XXX.rdf").data
+        finally:
+            close_app(app)
+    label = ElementTree.fromstring(body).find(".//{http://www.w3.org/2000/01/rdf-schema#}label")
+    assert label.text.startswith("ASEAN\ufffd Summit")
+
+
 def test_csv_download_neutralises_formulas(tmp_path):
     from aseankg.web import close_app, create_app
 
