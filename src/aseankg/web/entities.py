@@ -39,6 +39,7 @@ from rdflib.term import Node
 from .. import settings
 from ..results import graph_from_triples
 from ..xmltext import xml_safe_bytes
+from .cors import shared
 from .fairness import page
 from .pages import (
     AKG,
@@ -352,6 +353,7 @@ def rdf_response(iri: str, media: str) -> Response:
 
 
 @bp.get("/id/<path:path>")
+@shared
 def entity(path: str):
     """An entity page: HTML or RDF by ``Accept``, or RDF by extension (``.ttl``, ``.jsonld``, ``.nt``,
     ``.rdf``)."""

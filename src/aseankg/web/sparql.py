@@ -14,6 +14,8 @@ from ..results import ID_PREFIXES, PREFIXES, compact
 from ..safety import QueryRefused, QuerySyntaxError
 from ..store import OverLimit, QueryTimeout, StoreError
 from ..xmltext import neutralise_csv
+from .cors import HEADERS as READ_ONLY_CORS
+from .cors import add_headers
 from .describe import service_description
 from .endpoint import Endpoint
 from .fairness import TooBusy, client, refusal
@@ -33,6 +35,9 @@ bp = Blueprint("sparql", __name__)
 #: Media types a service description is offered in (rdflib format names).
 DESCRIPTION_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
                      "application/ld+json": "json-ld", "application/trig": "trig"}
+#: CORS of the endpoint: as every shared view's (``cors``), and queries may be POSTed with a Content-Type.
+CORS_HEADERS = {**READ_ONLY_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Content-Type"}
 #: The prefixes the query editor starts with.
 EDITOR_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES, **ID_PREFIXES}
 
@@ -48,10 +53,7 @@ def _plain(message: str, status: int, **headers) -> Response:
 @bp.after_request
 def cors(response: Response) -> Response:
     """Read-only CORS: any origin may run queries (no credentials, no Authorization header)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
+    add_headers(response, CORS_HEADERS)
     response.vary.add("Accept")
     return response
 
