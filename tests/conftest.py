@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -335,9 +336,20 @@ def start_virtuoso(folder: Path) -> tuple[subprocess.Popen, str]:
     else:
         stop_process(process)
         raise RuntimeError("Virtuoso did not answer within 120 s")
-    done = subprocess.run([VIRTUOSO_ISQL, str(sql), "dba", "dba"], input=VIRTUOSO_GRANTS, text=True,
-                          capture_output=True, timeout=60)
-    if done.returncode:
+    try:
+        virtuoso_sql(folder, VIRTUOSO_GRANTS)
+    except RuntimeError:
         stop_process(process)
-        raise RuntimeError(f"isql-vt failed: {done.stdout}{done.stderr}")
+        raise
     return process, url
+
+
+def virtuoso_sql(folder: Path, script: str, *, timeout: float = 300) -> str:
+    """Run an SQL ``script`` with ``isql-vt`` as ``dba`` on the Virtuoso that ``start_virtuoso(folder)``
+    started (its SQL port read from the folder's ini); returns what isql printed."""
+    port = re.search(r"^ServerPort = 127\.0\.0\.1:(\d+)", (folder / "virtuoso.ini").read_text(), re.M).group(1)
+    done = subprocess.run([VIRTUOSO_ISQL, port, "dba", "dba"], input=script, text=True, capture_output=True,
+                          timeout=timeout)
+    if done.returncode or "*** Error" in done.stdout:
+        raise RuntimeError(f"isql-vt failed: {done.stdout}{done.stderr}")
+    return done.stdout

@@ -1,8 +1,9 @@
-"""Exports read back by real clients: the GEXF 1.3 RELAX NG schema, networkx, graphology (Node) and
-python-igraph, plus the CLI command."""
+"""Exports read back by real clients: the GEXF 1.3 RELAX NG schema, networkx, graphology (Node),
+python-igraph and Cytoscape.js (Node), plus the CLI command."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ ID = settings.ID_NS
 SCHEMA_DIR = settings.PROJECT_ROOT / "tests" / "gexf-1.3"
 JS_DIR = Path(__file__).parent / "js"
 GEXF = "{http://gexf.net/1.3}"
+GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 
 @pytest.fixture(scope="session")
@@ -51,13 +53,13 @@ def gexf_schema():
     return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "gexf.rng")))
 
 
-@pytest.fixture(scope="session")
-def graphology():
-    """``read(path, *node_ids) -> dict`` via tests/js/read_gexf.js (npm installs graphology once)."""
+def js_reader(script: str, package: str, what: str):
+    """``read(path, *node_ids) -> dict``: tests/js/``script`` run by Node on an export; npm installs
+    tests/js/package.json's packages once (again when ``package`` is missing)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
-        pytest.skip("node and npm are needed to read GEXF with graphology (install Node.js)")
-    if not (JS_DIR / "node_modules" / "graphology-gexf").exists():
+        pytest.skip(f"node and npm are needed to read {what} (install Node.js)")
+    if not (JS_DIR / "node_modules" / package).exists():
         command = "ci" if (JS_DIR / "package-lock.json").exists() else "install"
         done = subprocess.run([npm, command, "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True,
                               text=True, timeout=300)
@@ -65,11 +67,24 @@ def graphology():
             pytest.skip(f"npm {command} failed in {JS_DIR}: {done.stderr[-500:]}")
 
     def read(path: Path, *ids: str) -> dict:
-        done = subprocess.run([node, str(JS_DIR / "read_gexf.js"), str(path), *ids], capture_output=True,
-                              text=True, timeout=60, check=True)
+        done = subprocess.run([node, str(JS_DIR / script), str(path), *ids], capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
     return read
+
+
+@pytest.fixture(scope="session")
+def graphology():
+    """GEXF read with graphology-gexf (tests/js/read_gexf.js)."""
+    return js_reader("read_gexf.js", "graphology-gexf", "GEXF with graphology")
+
+
+@pytest.fixture(scope="session")
+def cytoscape_js():
+    """Node-link JSON loaded into Cytoscape.js (tests/js/read_cytoscape.js)."""
+    return js_reader("read_cytoscape.js", "cytoscape", "node-link JSON with Cytoscape.js")
 
 
 @pytest.mark.parametrize("dynamic", [False, True], ids=["static", "dynamic"])
@@ -147,20 +162,45 @@ def test_graphml_read_by_networkx_and_igraph(graphs, tmp_path, projection):
     node = next(iter(G))
     assert H.nodes[node]["label"] == G.nodes[node]["label"] == H.nodes[node]["name"]
     assert H.nodes[node]["degree"] == G.nodes[node]["degree"]
-    ids = [e.get("id") for e in etree.parse(str(path)).iter("{http://graphml.graphdrawing.org/xmlns}edge")]
+    doc = etree.parse(str(path))
+    ids = [e.get("id") for e in doc.iter(GRAPHML + "edge")]
     assert len(ids) == len(set(ids)) == G.number_of_edges()
+    # every key typed as GraphML allows, yEd's graphics key too (graph-tool refuses one without)
+    keys = {k.get("id"): k.get("attr.type") for k in doc.iter(GRAPHML + "key")}
+    assert "graphics" in keys and set(keys.values()) <= {"boolean", "int", "long", "float", "double", "string"}
     igraph = pytest.importorskip("igraph")
     g = igraph.Graph.Read_GraphML(str(path))
     assert (g.vcount(), g.ecount()) == (G.number_of_nodes(), G.number_of_edges())
     assert sorted(g.vs["label"]) == sorted(d["label"] for _, d in G.nodes(data=True))
 
 
-def test_json_round_trips(graphs, tmp_path):
-    G = graphs["meetings"]
+@pytest.mark.parametrize("projection", PROJECTIONS)
+def test_json_is_read_by_networkx_with_its_defaults(graphs, tmp_path, projection):
+    """``nx.node_link_graph(data)``, no keyword: networkx 3.6 reads the edges from ``edges``."""
+    assert inspect.signature(nx.node_link_graph).parameters["edges"].default == "edges"
+    G = graphs[projection]
     data = json.loads(exports.write_json(G, tmp_path / "g.json").read_text(encoding="utf-8"))
-    H = nx.node_link_graph(data, edges="links")
-    assert H.is_multigraph() and (H.number_of_nodes(), H.number_of_edges()) == (len(G), G.number_of_edges())
-    assert H.nodes[ID + "meeting/amm-58"] == G.nodes[ID + "meeting/amm-58"]
+    assert "links" not in data
+    H = nx.node_link_graph(data)
+    assert (H.number_of_nodes(), H.number_of_edges()) == (len(G), G.number_of_edges())
+    assert (H.is_directed(), H.is_multigraph()) == (G.is_directed(), G.is_multigraph())
+    node = next(iter(G))
+    assert H.nodes[node] == G.nodes[node]
+    assert sorted(map(repr, H.edges(data=True))) == sorted(map(repr, G.edges(data=True)))
+
+
+@pytest.mark.parametrize("projection", ["actors", "meetings", "full"])
+def test_cytoscape_js_shows_the_labels_of_the_json(graphs, cytoscape_js, tmp_path, projection):
+    """The node-link JSON's nodes and edges, each an element's data, load into Cytoscape.js whole, and a
+    node styled ``label: data(label)`` shows its label."""
+    G = graphs[projection]
+    path = exports.write_json(G, tmp_path / "g.json")
+    son, amm58 = ID + "person/bui-thanh-son", ID + "meeting/amm-58"
+    wanted = [n for n in (son, amm58) if n in G]
+    seen = cytoscape_js(path, *wanted)
+    assert (seen["nodes"], seen["edges"]) == (G.number_of_nodes(), G.number_of_edges())
+    assert wanted and seen["labels"] == {n: G.nodes[n]["label"] for n in wanted}
+    assert seen["kinds"] == sorted({d["kind"] for *_, d in G.edges(data=True)})
 
 
 def test_awkward_text_is_escaped_and_still_valid(gexf_schema, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import subprocess
 import threading
 from xml.etree import ElementTree
 
@@ -87,6 +88,38 @@ def test_new_files_follow_the_umask_and_folders_are_refused(tmp_path, store):
         write_lines(["x"], tmp_path)
 
 
+@pytest.fixture(scope="module")
+def seed_folder(tmp_path_factory):
+    from conftest import seed_store_folder
+
+    return seed_store_folder(tmp_path_factory.mktemp("umask") / "kg")
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600)])
+def test_the_commands_create_files_and_folders_with_the_umask(seed_folder, tmp_path, mask, mode):
+    """``aseankg export``, ``dump`` and ``review export`` run as processes of their own under a user's umask:
+    new files get ``0666 & ~umask``, new folders for them ``0777 & ~umask``, whatever the temporary file
+    they were written to had."""
+    from conftest import ASEANKG
+
+    out = tmp_path / "out" / "new"  # folders -o creates
+    commands = {f"actors.{fmt}": ["export", "--projection", "actors", "--format", fmt] for fmt in
+                ("gexf", "graphml", "json")}
+    commands |= {f"kg.{fmt}": ["dump", "--format", fmt] for fmt in ("nquads", "trig")}
+    for name, args in commands.items():
+        done = subprocess.run([str(ASEANKG), *args, "--store", seed_folder, "-o", str(out / name)],
+                              capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(mask))
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run([str(ASEANKG), "review", "export", str(out / "fixes.ttl"), "--store", seed_folder],
+                          capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(mask))
+    assert done.returncode == 0, done.stderr
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert modes == {name: mode for name in [*commands, "fixes.ttl"]}
+    for folder in (out, out.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask
+    assert (out / "kg.trig").stat().st_size > 10_000 and (out / "actors.gexf").stat().st_size > 1_000
+
+
 # ---------------------------------------------------------------------------------- well formed
 
 NASTY = "ASEAN\x01 Summit \x1b[31mopens\ufffe\x85"
@@ -129,6 +162,23 @@ def test_every_xml_writer_is_well_formed():
     ego = EgoNetwork(f"{ID}meeting/m", [EgoNode(f"{ID}meeting/m", NASTY, "Meeting", center=True),
                                         EgoNode(f"{ID}country/VNM", "Viet\x01Nam", "Country")], [edge])
     ElementTree.fromstring(str(render_ego_svg(ego)))
+
+
+def test_entity_rdf_xml_is_well_formed():
+    """An entity page as RDF/XML (``.rdf``) with a label holding what XML 1.0 forbids still parses."""
+    from rdflib.namespace import RDFS
+
+    from aseankg.web import close_app, create_app
+
+    with EmbeddedStore(None) as store:
+        store.write_article(f"{ID}article/00000000000000bb", [(URIRef(f"{ID}country/XXX"), RDFS.label, Literal(NASTY))])
+        app = create_app(store, workers=0)
+        try:
+            body = app.test_client().get("/id/country/XXX.rdf").data
+        finally:
+            close_app(app)
+    label = ElementTree.fromstring(body).find(".//{http://www.w3.org/2000/01/rdf-schema#}label")
+    assert label.text.startswith("ASEAN\ufffd Summit")
 
 
 def test_csv_download_neutralises_formulas(tmp_path):

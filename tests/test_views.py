@@ -1,5 +1,5 @@
 """The graph views in process (Flask test client) on the seed articles: entity pages as Linked Data
-(content negotiation, ``Vary: Accept``, ``.ttl``/``.jsonld``/``.nt``, 404s), evidence, search folding,
+(content negotiation, ``Vary: Accept``, ``.ttl``/``.jsonld``/``.nt``/``.rdf``, 404s), evidence, search folding,
 ego networks, the timeline, export downloads, the ontology page, and escaping of article text."""
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def client(app):
     ("text/turtle", "text/turtle", "turtle"),
     ("application/ld+json", "application/ld+json", "json-ld"),
     ("application/n-triples", "application/n-triples", "nt"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
     ("text/html;q=0.5, text/turtle", "text/turtle", "turtle"),
 ])
 def test_entity_rdf_by_accept(client, accept, media, rdflib_format):
@@ -65,7 +66,7 @@ def test_entity_rdf_by_accept(client, accept, media, rdflib_format):
 
 @pytest.mark.parametrize(("extension", "media", "rdflib_format"), [
     ("ttl", "text/turtle", "turtle"), ("jsonld", "application/ld+json", "json-ld"),
-    ("nt", "application/n-triples", "nt")])
+    ("nt", "application/n-triples", "nt"), ("rdf", "application/rdf+xml", "xml")])
 def test_entity_rdf_by_address(client, extension, media, rdflib_format):
     r = client.get(f"/id/meeting/amm-58.{extension}", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.mimetype == media
@@ -90,6 +91,7 @@ def test_entity_html(client, accept):
     assert '<a href="/id/meeting/amm-58" class="node" data-type="Meeting">' in page
     assert 'class="person-timeline"' in page
     assert "/export?projection=actors&amp;format=gexf" in page
+    assert '<a href="/id/person/bui-thanh-son.rdf">RDF/XML</a>' in page
 
 
 def test_entity_page_shows_facts_both_ways(client):

@@ -18,6 +18,14 @@ VIEWPORT = {"width": 1280, "height": 900}
 SON = "/id/person/bui-thanh-son"
 
 
+def launch(playwright):
+    """Debian's Chromium, headless and without the network chatter of a first run (Playwright's
+    ``sync_playwright()`` object in, a browser out; close it when done)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"])
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``aseankg serve`` on a new store (it builds the bundled articles), one worker; its stderr
@@ -44,9 +52,7 @@ def test_views_in_chromium(server, tmp_path):
 
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport=VIEWPORT)
             page.on("request", lambda request: requests.append(request.url))
@@ -118,9 +124,7 @@ def test_pages_have_one_nav_and_fit_the_width(server, tmp_path, width, height):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             for name, path in PAGES.items():
@@ -173,8 +177,7 @@ def test_ego_labels_clear_the_centre_and_each_other_and_timeline_labels_fit(serv
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport=VIEWPORT)
             for path in (SON, "/id/meeting/amm-58", "/id/country/VNM"):

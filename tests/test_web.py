@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -92,6 +93,29 @@ def test_format_parameter_overrides_accept(client):
     assert get(client, "ASK {}", None, format="xml").mimetype == "application/sparql-results+xml"
     r = get(client, SELECT, None, format="yaml")
     assert r.status_code == 400 and b"unknown format" in r.data
+
+
+def test_repeated_format_parameters_are_preferences(client):
+    """SPARQLWrapper sends ``format`` up to twice (a short name, then a media type, sometimes empty):
+    the first the server can give for the query's form wins, the others are skipped."""
+    def ask(query, *formats, accept=None):
+        params = [("query", query), *(("format", f) for f in formats)]
+        return client.get("/sparql", query_string=params, headers={"Accept": accept} if accept else {})
+
+    assert ask(SELECT, "json", "application/sparql-results+json").mimetype == "application/sparql-results+json"
+    assert ask(SELECT, "yaml", "text/csv").mimetype == "text/csv"  # unknown: skipped
+    assert ask(SELECT, "turtle", "tsv").mimetype == "text/tab-separated-values"  # not for SELECT: skipped
+    assert ask(CONSTRUCT, "rdf+xml", "application/rdf+xml").mimetype == "application/rdf+xml"
+    assert ask(CONSTRUCT, "n3").mimetype == "text/turtle"  # Turtle is N3
+    assert ask(SELECT, "", accept="text/csv").mimetype == "text/csv"  # empty: the Accept header decides
+    r = ask(SELECT, "yaml", "turtle")
+    assert r.status_code == 400 and b"unknown formats 'yaml', 'turtle' for this query" in r.data
+    # in a form body too, where SPARQLWrapper puts them when it POSTs
+    body = urllib.parse.urlencode([("query", CONSTRUCT), ("format", "rdf+xml"), ("format", "nt")])
+    r = client.post("/sparql", data=body, content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 200 and r.mimetype == "application/n-triples"
+    # a format asked for is the answer, not the browser's query page
+    assert ask(SELECT, "yaml", "csv", accept="text/html").mimetype == "text/csv"
 
 
 def test_not_acceptable(client):

@@ -1,4 +1,5 @@
-"""Exports of networkx graphs: GEXF 1.3 (Gephi), GraphML (Cytoscape, yEd) and node-link JSON.
+"""Exports of networkx graphs: GEXF 1.3 (Gephi), GraphML (Cytoscape, yEd, graph-tool, igraph) and
+node-link JSON (networkx; its node and edge objects are Cytoscape.js element data).
 
 ``generate_gexf`` and ``generate_graphml`` yield the document line by line; ``write_gexf``,
 ``write_graphml`` and ``write_json`` are thin wrappers that write to a temporary file next to the
@@ -234,7 +235,9 @@ _GRAPHML_TYPES = {"integer": "long"}
 def generate_graphml(G: nx.Graph) -> Iterator[str]:
     """The lines of a GraphML document for ``G``: typed keys named after the attributes, unique
     edge ids, a ``name`` key with the label (Cytoscape's label column) and yFiles node graphics
-    with the label and the type's colour (yEd shows them as they are).
+    with the label and the type's colour (yEd shows them as they are). Every key has an
+    ``attr.type``, the yFiles one too (``string``: yEd does not write it, and graph-tool refuses a
+    key without it).
 
     >>> G = nx.MultiGraph()
     >>> G.add_edge("a", "b", kind="same-series", weight=1)
@@ -254,7 +257,7 @@ def generate_graphml(G: nx.Graph) -> Iterator[str]:
             keys[cls, key] = f"{cls[0]}{len(keys)}"
             yield (f"  <key id=\"{keys[cls, key]}\" for=\"{cls}\" attr.name={quoteattr(key)} "
                    f"attr.type=\"{kind}\"/>")
-    yield '  <key id="graphics" for="node" yfiles.type="nodegraphics"/>'
+    yield '  <key id="graphics" for="node" attr.name="graphics" attr.type="string" yfiles.type="nodegraphics"/>'
     edgedefault = "directed" if G.is_directed() else "undirected"
     yield f'  <graph id="G" edgedefault="{edgedefault}">'
     for (node, _), data in zip(G.nodes(data=True), nodes, strict=True):
@@ -280,12 +283,17 @@ def generate_graphml(G: nx.Graph) -> Iterator[str]:
 # ----------------------------------------------------------------------------------------------- JSON
 
 def node_link(G: nx.Graph) -> dict:
-    """``G`` as node-link data (``nodes``, ``links``, ``directed``, ``multigraph``, ``graph``).
+    """``G`` as node-link data (``nodes``, ``edges``, ``directed``, ``multigraph``, ``graph``), as
+    networkx 3.6 writes it by default, so ``nx.node_link_graph(data)`` reads it back (networkx 3.4 and
+    3.5, whose default is still the older ``links``: ``nx.node_link_graph(data, edges="edges")``).
+    Each node and edge object is also what Cytoscape.js takes as an element's ``data`` (``id``,
+    ``label``; ``source``, ``target``). The edges are not written twice, under ``links`` as well: they
+    are about half of the file.
 
-    >>> node_link(nx.path_graph(2))["links"]
+    >>> node_link(nx.path_graph(2))["edges"]
     [{'source': 0, 'target': 1}]
     """
-    return nx.node_link_data(G, edges="links")
+    return nx.node_link_data(G, edges="edges")
 
 
 # ---------------------------------------------------------------------------------------------- files

@@ -52,6 +52,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from . import settings
+from .dumps import write_quads
 from .results import QueryResult, from_oxigraph, graph_from_triples, ntriples_lines, to_oxigraph
 from .safety import bind_values, inspect_query
 from .store import (
@@ -61,7 +62,6 @@ from .store import (
     StoreError,
     _iri,
     article_records_from,
-    write_quads,
 )
 
 RESULTS_JSON = "application/sparql-results+json"

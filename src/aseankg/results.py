@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -56,16 +56,18 @@ ID_PREFIXES = {("organization" if folder == "org" else folder): f"https://w3id.o
 _LOCAL = re.compile(r"[A-Za-z0-9_]([\w.-]*[\w-])?\Z", re.ASCII)
 
 
-def compact(iri: str) -> str:
-    """``iri`` as text that can be pasted back into a query: a prefixed name (``akg:Summit``,
-    ``meeting:amm-58``) when one of ``PREFIXES``/``ID_PREFIXES`` gives a valid one, else ``<iri>``.
+def compact(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """``iri`` as text that can be pasted back into a query (or written into Turtle): a prefixed name
+    (``akg:Summit``, ``meeting:amm-58``) when one of ``prefixes`` (by default ``ID_PREFIXES`` and
+    ``PREFIXES``) gives one whose local part needs no escape, else ``<iri>``.
 
     >>> compact("https://w3id.org/aseankg/id/meeting/amm-58")
     'meeting:amm-58'
     >>> compact("https://w3id.org/aseankg/id/graph/reference")
     '<https://w3id.org/aseankg/id/graph/reference>'
     """
-    for prefix, namespace in (*ID_PREFIXES.items(), *PREFIXES.items()):
+    pairs = prefixes.items() if prefixes is not None else (*ID_PREFIXES.items(), *PREFIXES.items())
+    for prefix, namespace in pairs:
         if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace):]):
             return f"{prefix}:{iri[len(namespace):]}"
     return f"<{iri}>"

@@ -44,7 +44,8 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from . import settings
-from .results import PREFIXES, QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
+from .dumps import write_quads
+from .results import QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
 #: Seconds a query may run when the caller names no limit (``KnowledgeGraph.query``, ``aseankg query``).
@@ -588,29 +589,6 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------- dumps
-
-DUMP_FORMATS = {"nquads": "nquads", "nq": "nquads", "n-quads": "nquads", "trig": "trig"}
-
-
-def write_quads(quads: Iterable, out: BinaryIO, format: str = "nquads") -> int:
-    """Write pyoxigraph quads to ``out``, deterministically: blank nodes get canonical labels
-    (RDFC-1.0) and quads are sorted, so equal content gives equal bytes. Returns the quad count."""
-    fmt = DUMP_FORMATS.get(format.lower())
-    if fmt is None:
-        raise ValueError(f"unknown dump format {format!r}; use nquads or trig")
-    quads = list(quads)
-    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
-        dataset = ox.Dataset(quads)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
-    if fmt == "nquads":
-        lines = sorted(f"{q} .\n" for q in quads)
-        out.write("".join(lines).encode())
-    else:
-        quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-        ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    return len(quads)
-
 
 def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = None) -> int:
     """Dump ``store`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place, a

@@ -44,7 +44,7 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
     """
     if allow_update and not token:
         raise ValueError("updates need a bearer token: pass token= (aseankg serve --token)")
-    from . import entities, graphs, home, meta, ontology_page, review, security, sparql
+    from . import cors, entities, graphs, home, meta, ontology_page, review, security, sparql
 
     app = Flask(__name__)
     limits = Limits(time_limit=time_limit, max_rows=max_rows, max_body=max_body,
@@ -60,6 +60,7 @@ def create_app(store: Store, *, time_limit: float = 10.0, max_rows: int = 10_000
     for views in (home.bp, entities.bp, graphs.bp, ontology_page.bp, review.bp):
         app.register_blueprint(views)
     security.init_app(app)
+    cors.init_app(app)
     return app
 
 

@@ -62,9 +62,10 @@ _OPERATION_PARAMS = [
      "description": "Graphs of this store forming the default graph (replaces the query's FROM)."},
     {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
      "description": "Graphs of this store available to GRAPH (replaces the query's FROM NAMED)."},
-    {"name": "format", "in": "query", "schema": {"type": "string"},
+    {"name": "format", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
      "description": "Result format, overriding Accept: json, xml, csv, tsv; turtle, nt, jsonld, xml, "
-                    "nquads, trig."},
+                    "nquads, trig; or a media type. Repeated, a list of preferences: the first that fits "
+                    "the query's form wins, unknown ones are skipped."},
 ]
 _RESULTS = {
     "200": {"description": "Query results", "content": {t: {} for t in (

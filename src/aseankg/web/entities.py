@@ -3,9 +3,9 @@
 The IRIs minted under ``https://w3id.org/aseankg/id/`` resolve here (the path after ``/id/`` is
 the same). Browsers get HTML: the label, types, aliases, Wikidata links, every fact grouped by
 property with the entity on either side, and for each fact the articles that state it (headline,
-outlet, date and the sentence); RDF clients get the entity's description as Turtle, JSON-LD or
-N-Triples by ``Accept`` (``Vary: Accept``), or by the explicit addresses ``.ttl``, ``.jsonld`` and
-``.nt``. Unknown entities are a readable 404.
+outlet, date and the sentence); RDF clients get the entity's description as Turtle, JSON-LD,
+N-Triples or RDF/XML by ``Accept`` (``Vary: Accept``), or by the explicit addresses ``.ttl``,
+``.jsonld``, ``.nt`` and ``.rdf``. Unknown entities are a readable 404.
 
 ``describe(store, iri)`` reads what a page shows (a few small queries bound to one entity) and
 ``entity_graph(store, iri)`` the RDF; both are plain functions over a store.
@@ -38,6 +38,8 @@ from rdflib.term import Node
 
 from .. import settings
 from ..results import graph_from_triples
+from ..xmltext import xml_safe_bytes
+from .cors import shared
 from .fairness import page
 from .pages import (
     AKG,
@@ -69,10 +71,11 @@ HEADER_PROPERTIES = {RDF_TYPE, ALT_LABEL, EXACT_MATCH}
 #: What the named graphs that are not articles are called on a page.
 GRAPH_NAMES = {settings.REFERENCE_GRAPH: "reference data (gazetteer)",
                settings.INFERENCE_GRAPH: "inferred (OWL RL)", settings.ONTOLOGY_GRAPH: "ontology"}
-#: RDF forms of an entity: media type → (rdflib format, extension).
-RDF_FORMATS = {"text/turtle": ("turtle", "ttl"), "application/ld+json": ("json-ld", "jsonld"),
-               "application/n-triples": ("nt", "nt")}
-EXTENSIONS = {ext: media for media, (_, ext) in RDF_FORMATS.items()}
+#: RDF forms of an entity: media type → (rdflib format, extension, name on the page).
+RDF_FORMATS = {"text/turtle": ("turtle", "ttl", "Turtle"), "application/ld+json": ("json-ld", "jsonld", "JSON-LD"),
+               "application/n-triples": ("nt", "nt", "N-Triples"),
+               "application/rdf+xml": ("xml", "rdf", "RDF/XML")}
+EXTENSIONS = {ext: media for media, (_, ext, _) in RDF_FORMATS.items()}
 #: Most sentences shown per fact and article.
 MAX_SENTENCES = 2
 
@@ -337,19 +340,23 @@ def preferred_media() -> str:
 
 
 def rdf_response(iri: str, media: str) -> Response:
-    fmt, _ = RDF_FORMATS[media]
+    fmt = RDF_FORMATS[media][0]
     graph = page("aseankg.web.entities:entity_graph", iri, timeout=reader().timeout)
     if fmt == "nt":
         body = "".join(sorted(line for line in graph.serialize(format="nt").splitlines(keepends=True)
                               if line.strip())).encode()
     else:
         body = graph.serialize(format=fmt, encoding="utf-8")
+        if fmt == "xml":  # a control character stored in a literal would make the document unreadable
+            body = xml_safe_bytes(body)
     return Response(body, 200, mimetype=media)
 
 
 @bp.get("/id/<path:path>")
+@shared
 def entity(path: str):
-    """An entity page: HTML or RDF by ``Accept``, or RDF by extension (``.ttl``, ``.jsonld``, ``.nt``)."""
+    """An entity page: HTML or RDF by ``Accept``, or RDF by extension (``.ttl``, ``.jsonld``, ``.nt``,
+    ``.rdf``)."""
     from .graphs import render_ego_svg
     from .home import export_filters, export_links
 
@@ -386,9 +393,8 @@ def entity(path: str):
         html = render_template("entity.html", view=view, ego=ego, ego_svg=render_ego_svg(ego),
                                review=review_panel(current_app.config["STORE"], iri), path=f"/id/{path}",
                                exports=export_links(**export_filters(view)),
-                               timeline=timeline, rdf_links=[(ext.upper() if ext != "jsonld" else "JSON-LD",
-                                                              f"/id/{path}.{ext}")
-                                                             for _, ext in RDF_FORMATS.values()])
+                               timeline=timeline, rdf_links=[(name, f"/id/{path}.{ext}")
+                                                             for _, ext, name in RDF_FORMATS.values()])
         response = Response(html, 200, mimetype="text/html")
     else:
         response = rdf_response(iri, media)

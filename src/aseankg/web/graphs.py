@@ -28,6 +28,7 @@ from rdflib import URIRef
 
 from ..exports import COLORS, GREY
 from ..xmltext import xml_safe
+from .cors import shared
 from .fairness import page
 from .pages import (
     AKG,
@@ -580,6 +581,7 @@ def _entity_or_404(path: str) -> str | Response:
 
 
 @bp.get("/id/<path:path>/ego.json")
+@shared
 def ego_json(path: str):
     """The ego network of an entity as JSON: ``center``, ``nodes`` (id, label, type, href) and ``edges``."""
     iri = _entity_or_404(path)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from ..naming import fold
+from .cors import shared
 from .downloads import export_cache, store_version
 from .fairness import page
 from .graphs import TYPE_ORDER
@@ -271,6 +272,7 @@ def search():
 
 
 @bp.get("/export")
+@shared
 def export():
     """A projection (``actors``, ``meetings``, ``bipartite``, ``full``) as a GEXF, GraphML or JSON
     download; ``dynamic``, ``since``, ``until``, ``country`` and ``series`` as in ``aseankg export``.

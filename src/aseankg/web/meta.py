@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from .cors import shared
 from .describe import openapi
 
 bp = Blueprint("meta", __name__)
@@ -20,8 +21,7 @@ def health():
 
 
 @bp.get("/openapi.json")
+@shared
 def openapi_document():
     """The OpenAPI document: every route of the app."""
-    response = jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update, app=current_app))
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return jsonify(openapi(allow_update=current_app.extensions["aseankg"].allow_update, app=current_app))

@@ -30,10 +30,11 @@ RESULT_TYPES = {"application/sparql-results+json": "json", "application/sparql-r
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld",
                "application/rdf+xml": "xml", "application/n-quads": "nquads", "application/trig": "trig",
                "application/x-turtle": "turtle", "text/plain": "nt"}
-#: The ``format`` parameter's short names, by result kind.
+#: The ``format`` parameter's short names, by result kind (``n3``, as SPARQLWrapper names it, is
+#: answered with Turtle, which is N3).
 FORMAT_NAMES = {
     "results": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
-    "graph": {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "graph": {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
               "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld", "xml": "xml", "rdfxml": "xml",
               "rdf": "xml", "nquads": "nquads", "nq": "nquads", "trig": "trig"},
 }
@@ -61,12 +62,14 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class Operation:
-    """A protocol operation: ``kind`` is ``query``, ``update`` or ``none`` (a bare request)."""
+    """A protocol operation: ``kind`` is ``query``, ``update`` or ``none`` (a bare request); ``formats``
+    are the request's non-empty ``format`` parameters (in the URL or a form body), the first preferred."""
 
     kind: str
     text: str = ""
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
 
     @property
     def has_dataset(self) -> bool:
@@ -116,9 +119,9 @@ def read_operation(method: str, args: Mapping[str, Sequence[str]], content_type:
                        _iris(params, "using-named-graph-uri"))
     elif queries:
         op = Operation("query", queries[0], _iris(params, "default-graph-uri"),
-                       _iris(params, "named-graph-uri"))
+                       _iris(params, "named-graph-uri"), _formats(params))
     else:
-        return Operation("none")
+        return Operation("none", formats=_formats(params))
     if not op.text.strip():
         raise ProtocolError(400, f"the {op.kind} is empty")
     if max_length is not None and len(op.text) > max_length:
@@ -169,6 +172,11 @@ def _decode(body: bytes) -> str:
         raise ProtocolError(400, f"the request body is not UTF-8: {error}") from None
 
 
+def _formats(params: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The ``format`` parameters that say something (SPARQLWrapper may send an empty one)."""
+    return tuple(value.strip() for value in params.get("format", ()) if value.strip())
+
+
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*\Z")
 
 
@@ -187,27 +195,40 @@ def result_group(kind: str) -> str:
     return "graph" if kind == "graph" else "results"
 
 
-def choose_format(kind: str, accept, format_param: str | None) -> str | None:
-    """The format name to answer a ``kind`` query with: the ``format`` parameter (a short name or a
-    media type) if given, else the best match for the Accept header (werkzeug ``MIMEAccept``);
-    ``None`` when nothing offered is acceptable (406). Raises ``ProtocolError`` for an unknown format.
+def choose_format(kind: str, accept, formats: Sequence[str] | str | None) -> str | None:
+    """The format name to answer a ``kind`` query with.
+
+    ``formats`` are the request's ``format`` parameters (short names or media types), read as a list of
+    preferences: the first this server can give for the query's form wins, one it does not know (or
+    not for this form) is skipped, empty ones are ignored; when none fits, ``ProtocolError`` 400.
+    SPARQLWrapper, for one, sends ``format=rdf+xml&format=application/rdf+xml``. Without any, the best
+    match for the Accept header (werkzeug ``MIMEAccept``), or ``None`` when nothing offered is
+    acceptable (406).
 
     >>> from werkzeug.datastructures import MIMEAccept
     >>> choose_format("select", MIMEAccept([("text/csv", 1)]), None)
     'csv'
     >>> choose_format("graph", MIMEAccept([("*/*", 1)]), None), choose_format("ask", MIMEAccept(), "xml")
     ('turtle', 'xml')
+    >>> choose_format("graph", MIMEAccept(), ["rdf+xml", "application/rdf+xml"])
+    'xml'
+    >>> choose_format("select", MIMEAccept(), ["turtle", "yaml"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    aseankg.web.protocol.ProtocolError: 400: unknown formats 'turtle', 'yaml' for this query; use one of ...
     """
     group = result_group(kind)
     table = GRAPH_TYPES if group == "graph" else RESULT_TYPES
-    if format_param:
-        name = format_param.strip().lower()
-        fmt = FORMAT_NAMES[group].get(name) or table.get(name.split(";")[0])
-        if fmt is None:
-            known = sorted(FORMAT_NAMES[group]) + sorted(MEDIA_TYPES[group].values())
-            raise ProtocolError(400, f"unknown format {format_param!r} for this query; use one of "
-                                     f"{', '.join(known)}")
-        return fmt
+    named = [name.strip() for name in ([formats] if isinstance(formats, str) else formats or ()) if name.strip()]
+    for name in named:
+        fmt = FORMAT_NAMES[group].get(name.lower()) or table.get(name.split(";")[0].strip().lower())
+        if fmt is not None:
+            return fmt
+    if named:
+        known = sorted(FORMAT_NAMES[group]) + sorted(MEDIA_TYPES[group].values())
+        listed = ", ".join(repr(name) for name in named)
+        raise ProtocolError(400, f"unknown format{'s' if len(named) > 1 else ''} {listed} for this query; "
+                                 f"use one of {', '.join(known)}")
     if not accept:
         return next(iter(table.values()))
     best = accept.best_match(list(table))

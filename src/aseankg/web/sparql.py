@@ -14,6 +14,8 @@ from ..results import ID_PREFIXES, PREFIXES, compact
 from ..safety import QueryRefused, QuerySyntaxError
 from ..store import OverLimit, QueryTimeout, StoreError
 from ..xmltext import neutralise_csv
+from .cors import HEADERS as READ_ONLY_CORS
+from .cors import add_headers
 from .describe import service_description
 from .endpoint import Endpoint
 from .fairness import TooBusy, client, refusal
@@ -33,6 +35,9 @@ bp = Blueprint("sparql", __name__)
 #: Media types a service description is offered in (rdflib format names).
 DESCRIPTION_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
                      "application/ld+json": "json-ld", "application/trig": "trig"}
+#: CORS of the endpoint: as every shared view's (``cors``), and queries may be POSTed with a Content-Type.
+CORS_HEADERS = {**READ_ONLY_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Accept, Content-Type"}
 #: The prefixes the query editor starts with.
 EDITOR_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **PREFIXES, **ID_PREFIXES}
 
@@ -48,10 +53,7 @@ def _plain(message: str, status: int, **headers) -> Response:
 @bp.after_request
 def cors(response: Response) -> Response:
     """Read-only CORS: any origin may run queries (no credentials, no Authorization header)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Max-Age"] = "86400"
+    add_headers(response, CORS_HEADERS)
     response.vary.add("Accept")
     return response
 
@@ -82,7 +84,7 @@ def sparql():
                             request.headers.get("Content-Type"), body, max_length=limits.max_query_length)
     except ProtocolError as error:
         return _plain(error.message, error.status)
-    html = wants_html() and not request.args.get("format")
+    html = wants_html() and not op.formats
     if op.kind == "none":
         return query_page() if html else describe()
     if op.kind == "update":
@@ -135,7 +137,7 @@ def _failure(error: Exception) -> Response:
 def run_query(ep: Endpoint, op: Operation) -> Response:
     try:
         kind = ep.check(op)
-        fmt = choose_format(kind, request.accept_mimetypes, request.args.get("format"))
+        fmt = choose_format(kind, request.accept_mimetypes, op.formats)
         if fmt is None:
             table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
             return _plain(f"no acceptable format for this result; offered: {', '.join(table)}", 406)
