@@ -7,7 +7,7 @@ embedded store's rows, and the dump, whose blank nodes Virtuoso labels ``nodeID:
 from __future__ import annotations
 
 import pytest
-from test_remote_build import built_side_by_side, rows_as_text, run
+from test_remote_build import OTHER_PARAMETERS, built_side_by_side, rows_as_text, run
 
 from aseankg import settings
 from aseankg.queries import run_saved, saved_queries
@@ -48,20 +48,22 @@ def test_rebuilding_changes_nothing(stores):
     assert remote.triple_count() == before > 0
 
 
-#: Not yet portable (issue 18): Virtuoso 7 cannot ORDER BY an aggregate's alias (01, 04, 13), and our
-#: query checker refuses the aggregate itself in ORDER BY; 03's OPTIONAL GRAPH ?article gives other dates.
-NOT_YET = {"01-meetings-in-place", "03-posts-of-person", "04-country-representatives", "13-meetings-by-series"}
-
-
-@pytest.mark.parametrize("query", [pytest.param(q, marks=pytest.mark.xfail(
-    reason="not yet in the portable subset (issue 18)", strict=True)) if q.name in NOT_YET else q
-    for q in saved_queries()], ids=lambda q: q.name)
+@pytest.mark.parametrize("query", saved_queries(), ids=lambda q: q.name)
 def test_every_saved_query_answers_the_same(stores, query):
+    """The same rows in the same order (see queries/README.md for the portable subset they keep to)."""
     url, embedded, *_ = stores
     remote = open_store(url)
     with open_store(embedded, read_only=True) as local:
-        expected = rows_as_text(run_saved(local, query))
-    assert rows_as_text(run_saved(remote, query)) == expected
+        expected = rows_as_text(run_saved(local, query), in_order=True)
+    assert rows_as_text(run_saved(remote, query), in_order=True) == expected
+
+
+@pytest.mark.parametrize(("name", "params"), OTHER_PARAMETERS, ids=lambda v: v if isinstance(v, str) else "")
+def test_other_parameters_answer_the_same(stores, name, params):
+    url, embedded, *_ = stores
+    with open_store(embedded, read_only=True) as local:
+        expected = rows_as_text(run_saved(local, name, params), in_order=True)
+    assert expected and rows_as_text(run_saved(open_store(url), name, params), in_order=True) == expected
 
 
 def test_the_dumps_are_identical(stores):
