@@ -2,7 +2,8 @@
 
 Queries go over the SPARQL 1.1 Protocol, updates over SPARQL 1.1 Update, and article graphs are
 written with the Graph Store Protocol (one idempotent ``PUT`` per graph) where the store has one,
-else with one SPARQL Update request per graph (``DROP SILENT GRAPH`` then ``INSERT {...} WHERE {}``).
+else with one SPARQL Update request per graph (``DROP SILENT GRAPH``, then ``INSERT DATA``, and
+``INSERT {...} WHERE {}`` for triples with blank nodes).
 Every query is checked by ``safety.check_query`` before it leaves the process.
 
 A store is configured by its real URLs, used as given: the query URL, and optionally the update
@@ -18,11 +19,11 @@ else updates go to the query URL and graphs are written with SPARQL Update (Virt
 >>> derive_endpoints("http://127.0.0.1:8890/sparql", gsp_url="http://127.0.0.1:8890/sparql-graph-crud")[2]
 'http://127.0.0.1:8890/sparql-graph-crud'
 
-Answers are read leniently where the standards allow it: unknown members of a JSON answer are
-ignored, any blank-node label (Virtuoso's ``nodeID://b10069``) is accepted, the SPARQL 2008
-``typed-literal`` type is read as ``literal``; and strictly where safety needs it (size and time
-caps, no XML DOCTYPE or entities). Only graphs under ``https://w3id.org/aseankg/`` are the
-knowledge graph's data.
+Answers are read leniently where the standards allow it (``lenient``): unknown members of a JSON
+answer are ignored, any blank-node label (Virtuoso's ``nodeID://b10069``) is accepted, the SPARQL 2008
+``typed-literal`` type is read as ``literal``, Virtuoso's ``1``/``0`` booleans and ``__ASK_RETVAL``
+answers as what they are; and strictly where safety needs it (size and time caps, no XML DOCTYPE or
+entities). Only graphs under ``https://w3id.org/aseankg/`` are the knowledge graph's data.
 
 Union of named graphs: a remote store writes only the named graphs, and queries see the union the
 server computes. A server started that way (``oxigraph serve --union-default-graph``, Fuseki's
