@@ -31,13 +31,24 @@ def text(value) -> str:
     return CONCAT.join(sorted(str(value).split(CONCAT)))
 
 
-def rows_as_text(result) -> list[tuple[str, ...]]:
-    """A result as sorted tuples of strings; parts of a GROUP_CONCAT sorted (SPARQL does not define
-    their order, and a server given an explicit dataset may well aggregate in another order)."""
+def rows_as_text(result, *, in_order: bool = False) -> list[tuple[str, ...]]:
+    """A result as sorted tuples of strings (``in_order``: a SELECT's rows in the order given); parts
+    of a GROUP_CONCAT sorted (SPARQL does not define their order, and a server given an explicit
+    dataset may well aggregate in another order)."""
     if result.kind == "ask":
         return [(str(result.boolean),)]
     rows = sorted(result.graph) if result.kind == "graph" else result.rows
-    return sorted(tuple(text(v) for v in row) for row in rows)
+    rows = [tuple(text(v) for v in row) for row in rows]
+    return rows if in_order and result.kind == "select" else sorted(rows)
+
+
+#: Saved queries with values other than their defaults, where the engines once parted: 15 on Bui Thanh
+#: Son, whose posts one undated article reports (Virtuoso's MIN skipped the undated row, Oxigraph's
+#: and Jena's gave no date at all); 03 and 01 with other people and places, 13 with another series.
+OTHER_PARAMETERS = [("15-officials-by-country-role", {"role": "id:role/foreign-minister"}),
+                    ("03-posts-of-person", {"person": "id:person/dang-hoang-giang"}),
+                    ("01-meetings-in-place", {"place": "LAO"}),
+                    ("13-meetings-by-series", {"series": "id:series/amm"})]
 
 
 def built_side_by_side(tmp, start):
@@ -79,11 +90,12 @@ def test_rebuilding_on_the_server_changes_nothing(stores):
 
 @pytest.mark.parametrize("query", saved_queries(), ids=lambda q: q.name)
 def test_every_saved_query_answers_the_same(stores, query):
+    """The same rows in the same order: every saved query's ORDER BY is total."""
     url, embedded, *_ = stores
     remote = open_store(url)
     with open_store(embedded, read_only=True) as local:
-        expected = rows_as_text(run_saved(local, query))
-    assert rows_as_text(run_saved(remote, query)) == expected
+        expected = rows_as_text(run_saved(local, query), in_order=True)
+    assert rows_as_text(run_saved(remote, query), in_order=True) == expected
 
 
 def test_saved_queries_return_something(stores):

@@ -187,13 +187,62 @@ def test_answers_are_read_leniently_where_the_standards_allow():
     """An extra top-level member (Comunica's), Virtuoso's blank-node labels and typed-literal parse."""
     import json
 
-    from aseankg.remote import _lenient_json, _parse_for_test
+    from aseankg.lenient import lenient_json
+    from aseankg.remote import _parse_for_test
 
     body = json.dumps({"head": {"vars": ["s", "o"], "link": []}, "metadata": {"x": 1},
                        "results": {"distinct": False, "bindings": [
                            {"s": {"type": "bnode", "value": "nodeID://b10069"},
                             "o": {"type": "typed-literal", "value": "1",
                                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
-    assert b"metadata" not in _lenient_json(body, "http://h/sparql")
+    assert b"metadata" not in lenient_json(body, "http://h/sparql")
     rows = _parse_for_test(body)
     assert len(rows) == 1 and str(rows[0]["o"].value) == "1" and rows[0]["s"].value.startswith("x")
+
+
+def test_virtuosos_numeric_booleans_are_read_as_written():
+    """Virtuoso keeps an xsd:boolean as a number and answers "1"/"0": read as "true"/"false" (the same
+    values, in the form the project wrote), in results and in triples, so its dump is ours."""
+    import json
+
+    from aseankg.remote import RemoteStore, _parse_for_test
+
+    boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    body = json.dumps({"head": {"vars": ["o"]}, "results": {"bindings": [
+        {"o": {"type": "typed-literal", "value": v, "datatype": boolean}} for v in ("1", "0", "true")]}}).encode()
+    assert [row["o"].value for row in _parse_for_test(body)] == ["true", "false", "true"]
+    triples = f'<urn:a> <urn:b> "0"^^<{boolean}> .\n<urn:a> <urn:c> "0" .\n'.encode()
+    parsed = RemoteStore("http://127.0.0.1:1/query")._parse(triples, "http://127.0.0.1:1/query", graph=True)
+    assert [q.object.value for q in parsed] == ["false", "0"]
+
+
+def test_graphs_written_with_sparql_update_keep_blank_nodes_apart():
+    """Triples with blank nodes go to ``INSERT {…} WHERE {}`` templates (Virtuoso refuses them in
+    ``INSERT DATA``), all others to ``INSERT DATA``: Virtuoso merges a template's constants it finds
+    equal, and wrote "2025"^^xsd:gYear as "2025-01"^^xsd:gYearMonth when both were in one template."""
+    from aseankg.remote import _insert_parts
+
+    graph = "<https://w3id.org/aseankg/id/article/a>"
+    lines = ['<urn:m> <urn:start> "2025-01"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .\n',
+             "_:b1 <urn:first> <urn:x> .\n", '<urn:c> <urn:year> "2025"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n',
+             "<urn:x> <urn:list> _:b1 .\n", f"{graph} <urn:headline> \"h\" .\n"]
+    parts = _insert_parts(lines, graph)
+    assert parts == [([lines[1], lines[3]], True), ([lines[0], lines[2]], False), ([lines[4]], False)]
+
+
+def test_virtuosos_ask_answer_is_a_boolean():
+    """Virtuoso 7 answers ASK in JSON as a solution binding ``__ASK_RETVAL`` (none when false)."""
+    import json
+
+    from aseankg.remote import RemoteStore
+
+    def parsed(body):
+        return RemoteStore("http://127.0.0.1:1/query")._parse(body, "http://127.0.0.1:1/query", graph=False)
+
+    def answer(bindings):
+        return json.dumps({"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"bindings": bindings}}).encode()
+
+    one = {"__ASK_RETVAL": {"type": "typed-literal", "value": "1",
+                            "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    assert bool(parsed(answer([one]))) is True
+    assert bool(parsed(answer([]))) is False

@@ -204,6 +204,25 @@ def test_values_go_first_in_the_where_clause_whatever_precedes_it():
     check_query(construct)
 
 
+def test_values_also_bind_the_subqueries_that_use_them():
+    """A subquery is evaluated on its own: bound only outside, a variable it does not project would be
+    free in it, and one it projects would be computed for every value before the join."""
+    import pyoxigraph as ox
+
+    a, b = URIRef("https://w3id.org/aseankg/id/a"), URIRef("https://w3id.org/aseankg/id/b")
+    query = ("SELECT ?n ?m WHERE { ?x <urn:p> ?y # SELECT { in a comment\n"
+             "  { SELECT (COUNT(*) AS ?n) WHERE { ?x <urn:p> ?z FILTER (?z != \"{ SELECT\") } } "
+             "  { SELECT ?m WHERE { { SELECT ?m WHERE { ?m <urn:p> ?x } } } } "
+             "  { SELECT ?w WHERE { ?w <urn:p> ?w } } }")
+    bound = bind_values(query, {"x": a})
+    assert bound.count("VALUES (?x) { (<https://w3id.org/aseankg/id/a>) }") == 4  # not in the ?w subquery
+    check_query(bound)
+    store = ox.Store()
+    for s, o in ((a, b), (b, a), (b, b)):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:p"), ox.NamedNode(o)))
+    assert [(int(r["n"].value), r["m"].value) for r in store.query(bound)] == [(1, str(b))]
+
+
 def test_bindings_reject_bad_names_and_blank_nodes():
     with pytest.raises(ValueError):
         bind_values("SELECT * { ?s ?p ?o }", {"s } DROP ALL": URIRef("https://w3id.org/aseankg/id/x")})

@@ -2,7 +2,8 @@
 
 Queries go over the SPARQL 1.1 Protocol, updates over SPARQL 1.1 Update, and article graphs are
 written with the Graph Store Protocol (one idempotent ``PUT`` per graph) where the store has one,
-else with one SPARQL Update request per graph (``DROP SILENT GRAPH`` then ``INSERT {...} WHERE {}``).
+else with one SPARQL Update request per graph (``DROP SILENT GRAPH``, then ``INSERT DATA``, and
+``INSERT {...} WHERE {}`` for triples with blank nodes).
 Every query is checked by ``safety.check_query`` before it leaves the process.
 
 A store is configured by its real URLs, used as given: the query URL, and optionally the update
@@ -18,11 +19,11 @@ else updates go to the query URL and graphs are written with SPARQL Update (Virt
 >>> derive_endpoints("http://127.0.0.1:8890/sparql", gsp_url="http://127.0.0.1:8890/sparql-graph-crud")[2]
 'http://127.0.0.1:8890/sparql-graph-crud'
 
-Answers are read leniently where the standards allow it: unknown members of a JSON answer are
-ignored, any blank-node label (Virtuoso's ``nodeID://b10069``) is accepted, the SPARQL 2008
-``typed-literal`` type is read as ``literal``; and strictly where safety needs it (size and time
-caps, no XML DOCTYPE or entities). Only graphs under ``https://w3id.org/aseankg/`` are the
-knowledge graph's data.
+Answers are read leniently where the standards allow it (``lenient``): unknown members of a JSON
+answer are ignored, any blank-node label (Virtuoso's ``nodeID://b10069``) is accepted, the SPARQL 2008
+``typed-literal`` type is read as ``literal``, Virtuoso's ``1``/``0`` booleans and ``__ASK_RETVAL``
+answers as what they are; and strictly where safety needs it (size and time caps, no XML DOCTYPE or
+entities). Only graphs under ``https://w3id.org/aseankg/`` are the knowledge graph's data.
 
 Union of named graphs: a remote store writes only the named graphs, and queries see the union the
 server computes. A server started that way (``oxigraph serve --union-default-graph``, Fuseki's
@@ -36,9 +37,7 @@ so counts without ``DISTINCT`` can differ (Fuseki's union is a set).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import http.client
-import json
 import re
 import socket
 import threading
@@ -53,6 +52,7 @@ from rdflib.term import Node
 
 from . import settings
 from .dumps import write_quads
+from .lenient import boolean_as_written, lenient_json, shorten
 from .results import QueryResult, from_oxigraph, graph_from_triples, ntriples_lines, to_oxigraph
 from .safety import bind_values, inspect_query
 from .store import (
@@ -180,8 +180,8 @@ class RemoteStore:
             if status in (301, 302, 303, 307, 308) and response_headers.get("Location"):
                 target = urllib.parse.urljoin(url, response_headers["Location"])
                 if _origin(target) != _origin(url):
-                    raise StoreError(f"{method} {_shorten(url)} redirected to another server "
-                                     f"({_shorten(_origin(target))}): refused, so that the query and any "
+                    raise StoreError(f"{method} {shorten(url)} redirected to another server "
+                                     f"({shorten(_origin(target))}): refused, so that the query and any "
                                      "credential stay with the server named; use the final address")
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method, data = "GET", None
@@ -189,12 +189,12 @@ class RemoteStore:
                 continue
             break
         else:
-            raise StoreError(f"{_shorten(url)} redirected more than {MAX_REDIRECTS} times")
+            raise StoreError(f"{shorten(url)} redirected more than {MAX_REDIRECTS} times")
         if status == 404 and missing_ok:
             return None
         if status >= 400:
             detail = body[:500].decode("utf-8", "replace").strip()
-            raise StoreError(f"{method} {_shorten(url)} answered HTTP {status} {reason}"
+            raise StoreError(f"{method} {shorten(url)} answered HTTP {status} {reason}"
                              + (f": {detail}" if detail else ""))
         answer = _Body(body)
         answer.media_type = response_headers.get_content_type()
@@ -208,11 +208,11 @@ class RemoteStore:
         has the time left as its socket timeout."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"{_shorten(url)} is not an http(s) URL")
+            raise StoreError(f"{shorten(url)} is not an http(s) URL")
         kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         left = deadline - time.monotonic()
         if left <= 0:
-            raise QueryTimeout(f"{method} {_shorten(url)} got no answer within {limit:g} s")
+            raise QueryTimeout(f"{method} {shorten(url)} got no answer within {limit:g} s")
         connection = kind(parts.hostname, parts.port, timeout=left)
         path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         expired = threading.Event()
@@ -242,17 +242,17 @@ class RemoteStore:
                 raise TimeoutError
         except (TimeoutError, OSError, http.client.HTTPException) as error:
             if expired.is_set() or isinstance(error, TimeoutError):
-                raise QueryTimeout(f"{method} {_shorten(url)} did not answer in full within {limit:g} s "
+                raise QueryTimeout(f"{method} {shorten(url)} did not answer in full within {limit:g} s "
                                    "(the time limit; RemoteStore(timeout=...))") from None
             if isinstance(error, http.client.HTTPException):  # the connection broke off mid-answer
-                raise StoreError(f"the SPARQL store at {_shorten(url)} broke off its answer to {method} "
+                raise StoreError(f"the SPARQL store at {shorten(url)} broke off its answer to {method} "
                                  f"({type(error).__name__}); is it still running?") from error
-            raise StoreError(f"cannot reach the SPARQL store at {_shorten(url)}: {error}") from error
+            raise StoreError(f"cannot reach the SPARQL store at {shorten(url)}: {error}") from error
         finally:
             watchdog.cancel()
             connection.close()
         if size > cap:
-            raise StoreError(f"{method} {_shorten(url)} answered more than {cap:,} bytes, "
+            raise StoreError(f"{method} {shorten(url)} answered more than {cap:,} bytes, "
                              f"the limit (RemoteStore(max_response=...))")
         return response.status, response.reason, response.headers, b"".join(chunks)
 
@@ -261,18 +261,18 @@ class RemoteStore:
         named, whole (a syntax error anywhere is a ``StoreError`` naming ``url`` and the position)."""
         media = getattr(body, "media_type", "")
         if media in ("text/html", "application/xhtml+xml"):  # an error page sent with 200
-            raise StoreError(f"{_shorten(url)} answered with an HTML page, not SPARQL results or RDF "
+            raise StoreError(f"{shorten(url)} answered with an HTML page, not SPARQL results or RDF "
                              f"(it begins {bytes(body[:80]).decode('utf-8', 'replace')!r}); is this the query URL?")
         if media not in (GRAPH_PARSERS if graph else RESULT_PARSERS):
             media = NTRIPLES if graph else RESULTS_JSON  # what was asked for
         if "xml" in media and (b"<!DOCTYPE" in body or b"<!ENTITY" in body):
-            raise StoreError(f"{_shorten(url)} sent an XML answer that declares a DOCTYPE or entities: "
+            raise StoreError(f"{shorten(url)} sent an XML answer that declares a DOCTYPE or entities: "
                              "refused (entities could expand without bound or read local files)")
         if not graph and RESULT_PARSERS[media] == ox.QueryResultsFormat.JSON:
-            body = _lenient_json(body, url)
+            body = lenient_json(body, url)
         try:
             if graph:
-                return list(ox.parse(bytes(body), GRAPH_PARSERS[media]))
+                return [boolean_as_written(q) for q in ox.parse(bytes(body), GRAPH_PARSERS[media])]
             answer = ox.parse_query_results(bytes(body), format=RESULT_PARSERS[media])
             if isinstance(answer, ox.QuerySolutions):
                 variables = answer.variables
@@ -280,7 +280,7 @@ class RemoteStore:
             return answer
         except (SyntaxError, ValueError) as error:
             answer = None  # pyoxigraph's reader may not be dropped on another thread (a traceback's)
-            raise StoreError(f"{_shorten(url)} sent an answer ({media}) that does not parse: {error}") from None
+            raise StoreError(f"{shorten(url)} sent an answer ({media}) that does not parse: {error}") from None
 
     def _graph_url(self, iri: str) -> str:
         if not self.gsp_url:
@@ -342,13 +342,18 @@ class RemoteStore:
 
     def put_graph(self, iri: str, graph: Graph | Iterable[tuple]) -> None:
         """Replace the whole named graph ``iri`` (Graph Store Protocol ``PUT``; without a Graph Store
-        URL, one SPARQL Update request: ``DROP SILENT GRAPH``, then ``INSERT {...} WHERE {}``, whose
-        template may hold blank nodes where ``INSERT DATA`` may not on every server)."""
+        URL, one SPARQL Update request: ``DROP SILENT GRAPH``, then ``INSERT DATA`` for the triples
+        without blank nodes and ``INSERT {...} WHERE {}`` for those with them, which Virtuoso refuses
+        in ``INSERT DATA``)."""
         name = _iri(iri)
         lines = list(ntriples_lines(graph))
         if not self.gsp_url:
-            inserts = (f"INSERT {{ GRAPH {name} {{\n{''.join(part)}}} }} WHERE {{}}"
-                       for part in _insert_parts(lines, name))
+            # Not a template for all: Virtuoso 7 compiles a template's constants into one list and
+            # merges those it finds equal, so "2025"^^xsd:gYear after "2025-01"^^xsd:gYearMonth in
+            # the same template was written as "2025-01"^^xsd:gYearMonth (issue 18).
+            inserts = (f"INSERT {{ GRAPH {name} {{\n{''.join(part)}}} }} WHERE {{}}" if blank
+                       else f"INSERT DATA {{ GRAPH {name} {{\n{''.join(part)}}} }}"
+                       for part, blank in _insert_parts(lines, name))
             self._update(" ;\n".join([f"DROP SILENT GRAPH {name}", *inserts]))
             return
         body = "".join(lines).encode()
@@ -460,11 +465,12 @@ _SUBJECT_BLANK = re.compile(r"^(_:\S+)")
 _OBJECT_BLANK = re.compile(r"(_:\S+) \.\s*$")
 
 
-def _insert_parts(lines: list[str], graph: str) -> list[list[str]]:
-    """N-Triples ``lines`` in parts of about ``INSERT_PART`` for one ``INSERT`` operation each: the
-    triples that share blank nodes in one part (a blank node in a template is new in each operation),
-    the graph's own triples (its article record) in the last part, so that a write cut off midway
-    leaves no record and the next build writes the graph again."""
+def _insert_parts(lines: list[str], graph: str) -> list[tuple[list[str], bool]]:
+    """N-Triples ``lines`` in parts of about ``INSERT_PART`` for one ``INSERT`` operation each, with
+    whether the part holds blank nodes: the triples that share blank nodes in one part (a blank node
+    in a template is new in each operation), parts with blank nodes apart from those without, the
+    graph's own triples (its article record) in the last part, so that a write cut off midway leaves
+    no record and the next build writes the graph again."""
     parent: dict[str, str] = {}
 
     def root(label: str) -> str:
@@ -488,62 +494,19 @@ def _insert_parts(lines: list[str], graph: str) -> list[list[str]]:
             groups.setdefault(root(found[0]), []).append(line)
         else:
             plain.append(line)
-    parts: list[list[str]] = [[]]
-    for group in [*groups.values(), *([line] for line in plain)]:
-        if parts[-1] and len(parts[-1]) + len(group) > INSERT_PART:
-            parts.append([])
-        parts[-1].extend(group)
+    parts: list[tuple[list[str], bool]] = []
+    for blank, run in ((True, list(groups.values())), (False, [[line] for line in plain])):
+        part: list[str] = []
+        for group in run:
+            if part and len(part) + len(group) > INSERT_PART:
+                parts.append((part, blank))
+                part = []
+            part.extend(group)
+        if part:
+            parts.append((part, blank))
     if own:
-        parts.append(own)
-    return [part for part in parts if part]
-
-
-def _blank_label(label: str) -> str:
-    """A blank-node label pyoxigraph accepts for any label a server sends (``nodeID://b10069``):
-    kept if it is already a plain name, else a name derived from it, the same for the same label."""
-    if label and len(label) <= 200 and label.isascii() and label.replace("_", "").isalnum():
-        return label
-    return "x" + hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _lenient_json(body: bytes, url: str) -> bytes:
-    """A SPARQL JSON answer rewritten to its standard core: unknown members (top level, ``head``,
-    ``results`` and term objects) dropped, blank-node labels made plain names, SPARQL 2008's
-    ``typed-literal`` read as ``literal``. The caller's size cap applies before this runs."""
-    try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: nested too deep
-        raise StoreError(f"{_shorten(url)} sent a JSON answer that does not parse: {error}") from None
-    if not isinstance(document, dict):
-        raise StoreError(f"{_shorten(url)} sent a JSON answer that is not an object")
-    head = document.get("head") if isinstance(document.get("head"), dict) else {}
-    core: dict = {"head": {"vars": head["vars"]} if isinstance(head.get("vars"), list) else {}}
-    if "boolean" in document:
-        core["boolean"] = document["boolean"]
-        return json.dumps(core).encode()
-    results = document.get("results")
-    bindings = results.get("bindings") if isinstance(results, dict) else None
-    if not isinstance(bindings, list):
-        return bytes(body)  # not an answer at all: the parser names what is wrong
-    for row in bindings:
-        if not isinstance(row, dict):
-            continue
-        for name, term in list(row.items()):
-            if not isinstance(term, dict):
-                continue
-            kind = term.get("type")
-            if kind == "typed-literal":
-                kind = "literal"
-            clean = {key: term[key] for key in ("value", "datatype", "xml:lang", "subject", "predicate",
-                                                "object") if key in term}
-            clean["type"] = kind
-            if kind == "bnode" and isinstance(clean.get("value"), str):
-                clean["value"] = _blank_label(clean["value"])
-            row[name] = clean
-    if "vars" not in core["head"]:
-        core["head"]["vars"] = sorted({name for row in bindings if isinstance(row, dict) for name in row})
-    core["results"] = {"bindings": bindings}
-    return json.dumps(core).encode()
+        parts.append((own, any(_SUBJECT_BLANK.match(x) or _OBJECT_BLANK.search(x) for x in own)))
+    return parts
 
 
 class _Solutions(list):
@@ -552,10 +515,6 @@ class _Solutions(list):
     def __init__(self, variables, rows) -> None:
         super().__init__(rows)
         self.variables = variables
-
-
-def _shorten(url: str, limit: int = 200) -> str:
-    return url if len(url) <= limit else url[:limit] + "…"
 
 
 def _parse_for_test(body: bytes) -> list:

@@ -225,25 +225,45 @@ def values_clause(bindings: Mapping[str, Node]) -> str:
 def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     """``sparql`` with the variables in ``bindings`` bound by a ``VALUES`` block placed first in the
     query's WHERE clause, so the bound values join everything else (a pre-binding that also works
-    for variables the query does not project). Terms are serialised, never pasted as text.
+    for variables the query does not project), and first in the WHERE clause of each subquery that
+    uses them: a subquery is evaluated on its own, so the outer block would neither bind a variable
+    it does not project nor keep it from computing its answer for every value first. Terms are
+    serialised, never pasted as text.
 
     >>> bind_values("SELECT ?m WHERE { ?m <http://example.org/host> ?c }", {"c": URIRef("http://example.org/MY")})
     'SELECT ?m WHERE { VALUES (?c) { (<http://example.org/MY>) } ?m <http://example.org/host> ?c }'
+    >>> bind_values("SELECT * { ?c ?p ?o { SELECT ?n { ?c ?q ?n } } }", {"c": URIRef("x:c")})
+    'SELECT * { VALUES (?c) { (<x:c>) } ?c ?p ?o { SELECT ?n { VALUES (?c) { (<x:c>) } ?c ?q ?n } } }'
     """
     if not bindings:
         return sparql
     block = values_clause(bindings)
-    at = _where_brace(sparql)
-    return f"{sparql[:at + 1]} {block}{sparql[at + 1:]}"
+    at, *subqueries = _where_braces(sparql)
+    inserts = [(at, block)]
+    for brace in subqueries:
+        try:
+            body = sparql[brace:_group_end(sparql, brace)]
+        except ValueError:  # unbalanced: the engine names the syntax error
+            body = sparql[brace:]
+        used = {name: term for name, term in bindings.items()
+                if re.search(rf"[?$]{re.escape(name.lstrip('?$'))}(?![\w\u00b7])", body)}
+        if used:
+            inserts.append((brace, values_clause(used)))
+    for brace, values in sorted(inserts, reverse=True):  # from the end, so earlier indices hold
+        sparql = f"{sparql[:brace + 1]} {values}{sparql[brace + 1:]}"
+    return sparql
 
 
-def _where_brace(sparql: str) -> int:
-    """The index of the ``{`` opening the query's WHERE clause, skipping comments, strings, IRIs,
-    parenthesised expressions and a CONSTRUCT template."""
+def _where_braces(sparql: str) -> list[int]:
+    """The indices of the ``{`` opening the query's WHERE clause, then those opening the WHERE
+    clauses of its subqueries, skipping comments, strings, IRIs, parenthesised expressions and a
+    CONSTRUCT template."""
     i, n = 0, len(sparql)
     parens = 0
     form = None
     template_pending = False
+    braces: list[int] = []
+    subquery_pending = False
     while i < n:
         c = sparql[i]
         if c == "#":
@@ -274,6 +294,8 @@ def _where_brace(sparql: str) -> int:
             elif template_pending and upper == "WHERE":
                 raise ValueError("bindings need an explicit CONSTRUCT template: "
                                  "write CONSTRUCT { … } WHERE { … }")
+            elif braces and upper == "SELECT":
+                subquery_pending = True
             i += len(word)
             while i < n and (sparql[i].isalnum() or sparql[i] in "_-.:"):
                 i += 1
@@ -287,9 +309,13 @@ def _where_brace(sparql: str) -> int:
                 i = _group_end(sparql, i)
                 template_pending = False
                 continue
-            return i
+            if not braces or subquery_pending:
+                braces.append(i)
+                subquery_pending = False
         i += 1
-    raise ValueError("bindings need a query with a WHERE clause")
+    if not braces:
+        raise ValueError("bindings need a query with a WHERE clause")
+    return braces
 
 
 def _string_end(text: str, i: int) -> int:
@@ -348,4 +374,4 @@ def _group_end(text: str, i: int) -> int:
             if depth == 0:
                 return i + 1
         i += 1
-    raise ValueError("unbalanced braces in the CONSTRUCT template")
+    raise ValueError("unbalanced braces in the query")
