@@ -257,6 +257,19 @@ def test_apposition_and_honorifics():
     assert ("jurin-laksanawisit", "aem-51", "Chair") in capacities(ex)
 
 
+
+@pytest.mark.parametrize(("line", "name", "country"), [
+    ("Pehin Dato' Lim Jock Seng - Brunei Darussalam", "Lim Jock Seng", "BRN"),
+    ("U Kyaw Tin - Myanmar", "Kyaw Tin", "MMR"),
+    ("Datuk Seri Mustapa Mohamed – Malaysia", "Mustapa Mohamed", "MYS"),
+    ("H.E. Don Pramudwinai — Thailand", "Don Pramudwinai", "THA"),
+])
+def test_a_list_line_gives_its_country_to_a_name_behind_an_honorific(line, name, country):
+    ex = run("Ministers will meet at the 50th ASEAN Foreign Ministers' Meeting on Saturday.\n\n"
+             f"The following are the ministers:\n\nProk Sokhonn - Cambodia\n\n{line}\n\n"
+             "The bloc will also discuss the Korean Peninsula.", date(2017, 7, 31))
+    assert person(ex, name).nationality == naming.country_iri(country)
+
 def test_title_after_name_with_the_new():
     ex = run("Kao Kim Hourn praised the contributions at a meeting with Tôn Thị Ngọc Hương, the new ambassador and "
              "permanent representative of Vietnam to the bloc in Jakarta on May 13.", date(2024, 5, 13))

@@ -349,8 +349,14 @@ class PeopleFinder:
                 used.update(range(i, last + 1))
         if resolve is not None:
             found += self._dictionary_names(text, offset, tokens, entities, ent_at, used, resolve)
-        if not found:
-            found += self._roster_line(text, offset, tokens, ent_at)
+        if len(found) <= 1:
+            for line in self._roster_line(text, offset, tokens, ent_at):
+                # "Dato' Sri Anifah Aman - Malaysia": the honorific found the name, the line gives its country
+                same = [pm for pm in found if pm.start < line.end and line.start < pm.end]
+                if not same:
+                    found.append(line)
+                elif same[0].country is None:
+                    same[0].country = line.country
         found.sort(key=lambda p: p.start)
         return found, refs
 
