@@ -180,12 +180,14 @@ def seed_store_folder(location: Path) -> str:
 
 
 @contextlib.contextmanager
-def served(store: Path, *args: str, workers: int = 1, check_stderr: bool = True, timeout: float = 120):
-    """``aseankg serve`` on ``store`` at a free loopback port, ready once ``/health`` lists
-    ``workers`` query workers; yields the base URL and stops the server by its own pid. Its stderr
-    goes to a file (a full pipe would stall it) and, with ``check_stderr``, must hold no traceback."""
+def served(store: Path | str, *args: str, workers: int = 1, check_stderr: bool = True, timeout: float = 120,
+           logs: Path | None = None):
+    """``aseankg serve`` on ``store`` (a folder, or a remote store's URL with ``logs`` a folder) at a free
+    loopback port, ready once ``/health`` lists ``workers`` query workers; yields the base URL and stops
+    the server by its own pid. Its stderr goes to a file (a full pipe would stall it) and, with
+    ``check_stderr``, must hold no traceback."""
     port = free_port()
-    log = store.parent / f"serve-{port}.log"
+    log = (logs or Path(store).parent) / f"serve-{port}.log"
     base = f"http://127.0.0.1:{port}"
     with open(log, "wb") as err:
         process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--port", str(port), *args],

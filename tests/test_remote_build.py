@@ -1,8 +1,13 @@
 """Round trip through a real SPARQL 1.1 server: ``aseankg build --store http://…/query`` against a live
-``oxigraph serve`` gives the same answers to every saved query, and the same dump, as the embedded store."""
+``oxigraph serve`` gives the same answers to every saved query, the same dump and the same exports as
+the embedded store, and ``aseankg serve`` over it answers pages and queries."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 from rdflib import BNode
@@ -114,3 +119,47 @@ def test_the_dumps_are_identical(stores):
     run("dump", "--store", url, "--format", "trig", "-o", str(tmp / "remote.trig"))
     run("dump", "--store", embedded, "--format", "trig", "-o", str(tmp / "embedded.trig"))
     assert (tmp / "remote.trig").read_bytes() == (tmp / "embedded.trig").read_bytes()
+
+
+def assert_exports_agree(url: str, embedded: str, tmp) -> None:
+    """``aseankg export`` from the server and from the embedded store: the same network (nodes with
+    their labels and types, edges), read back by networkx, in each format."""
+    for fmt, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml),
+                      ("json", lambda path: nx.node_link_graph(json.loads(open(path).read())))):
+        graphs = []
+        for name, store in (("remote", url), ("embedded", embedded)):
+            path = tmp / f"{name}.{fmt}"
+            run("export", "--store", store, "--format", fmt, "--projection", "bipartite", "-o", str(path))
+            graphs.append(read(str(path)))
+        remote, local = graphs
+        assert local.number_of_nodes() > 20 and local.number_of_edges() > 20, fmt
+        assert dict(remote.nodes(data="label")) == dict(local.nodes(data="label")), fmt
+        assert sorted(remote.edges()) == sorted(local.edges()), fmt
+
+
+def assert_serves(url: str, tmp) -> None:
+    """``aseankg serve --store URL``: an entity page, its ego network and a query over HTTP, read from
+    the server as from the embedded store (no query workers: the remote server runs the queries)."""
+    from conftest import served
+
+    with served(url, "--no-build", workers=0, logs=tmp) as base:
+        with urllib.request.urlopen(base + "/id/meeting/amm-58", timeout=30) as r:
+            assert r.status == 200 and "58th ASEAN Foreign Ministers" in r.read().decode()
+        with urllib.request.urlopen(base + "/id/person/bui-thanh-son/ego.json", timeout=30) as r:
+            ego = json.loads(r.read())
+        assert any(n["id"].endswith("/meeting/amm-58") for n in ego["nodes"])
+        ask = "ASK { <https://w3id.org/aseankg/id/meeting/amm-58> a ?type }"
+        request = urllib.request.Request(base + "/sparql", data=ask.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-query",
+                                                  "Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert json.loads(r.read())["boolean"] is True
+
+
+def test_the_exports_agree(stores):
+    url, embedded, _, _, tmp = stores
+    assert_exports_agree(url, embedded, tmp)
+
+
+def test_serving_the_server(stores):
+    assert_serves(stores[0], stores[4])

@@ -16,7 +16,14 @@ import pyoxigraph as ox
 import pytest
 from conftest import seed_store_folder, start_virtuoso, stop_process, virtuoso_sql
 from rdflib import Dataset
-from test_remote_build import OTHER_PARAMETERS, built_side_by_side, rows_as_text, run
+from test_remote_build import (
+    OTHER_PARAMETERS,
+    assert_exports_agree,
+    assert_serves,
+    built_side_by_side,
+    rows_as_text,
+    run,
+)
 
 from aseankg import settings
 from aseankg.dumps import write_quads
@@ -83,6 +90,15 @@ def test_the_dumps_are_identical(stores):
     remote, local = (tmp / "remote.nq").read_bytes(), (tmp / "embedded.nq").read_bytes()
     assert remote == local and remote.count(b"\n") > 1000
 
+
+
+def test_the_exports_agree(stores):
+    url, embedded, _, _, tmp = stores
+    assert_exports_agree(url, embedded, tmp)
+
+
+def test_serving_virtuoso(stores):
+    assert_serves(stores[0], stores[4])
 
 def test_building_through_the_graph_store(stores, tmp_path, monkeypatch):
     """The same build through Virtuoso's Graph Store Protocol endpoint, given by its real URL."""
