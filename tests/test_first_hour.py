@@ -4,6 +4,8 @@ the real command."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -101,6 +103,13 @@ def test_evaluate_on_articles_a_user_annotated(tmp_path):
     assert table["persons"]["missed"] == ["mine: Nguyen Van A"]
     assert "mine: Anwar Ibrahim" in table["persons"]["extra"]
 
+    rules = aseankg("evaluate", "--gold", str(tmp_path / "gold.json"), str(tmp_path / "mine.txt"), "--format", "rules")
+    assert rules.returncode == 0, rules.stderr
+    rows = list(csv.DictReader(io.StringIO(rules.stdout)))
+    assert rows and set(rows[0]) == {"rule", "found", "right", "precision"}
+    # two participations read (Bui Thanh Son's, in the gold; Anwar Ibrahim's, not), one meeting
+    found = {r["rule"]: (int(r["found"]), int(r["right"])) for r in rows}
+    assert sum(f for f, _ in found.values()) == 3 and sum(r for _, r in found.values()) == 2
 
 def test_evaluate_with_a_missing_gold_file_is_one_line(tmp_path):
     done = aseankg("evaluate", "--gold", str(tmp_path / "gold.json"), str(SEED))

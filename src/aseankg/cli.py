@@ -536,11 +536,12 @@ def extract(file: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--gold", "gold", required=True, type=click.Path(dir_okay=False),
-              help="Annotations, as tests/gold/seeds.json (format: docs/gold-format.md).")
+@click.option("--gold", "gold", required=True, multiple=True, type=click.Path(dir_okay=False),
+              help="Annotations, as tests/gold/seeds.json (format: docs/gold-format.md); repeat for several.")
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate(gold: str, articles: tuple[str, ...], fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "rules"]), default="text", show_default=True,
+              help="rules: precision per extraction rule, as CSV (data/rule_precision.csv).")
+def evaluate(gold: tuple[str, ...], articles: tuple[str, ...], fmt: str) -> None:
     """Score the extraction of ARTICLES (files or folders) against the annotations in GOLD: recall and
     precision per kind of fact, and what was missed. Articles are matched to the gold by file name."""
     import json
@@ -550,12 +551,15 @@ def evaluate(gold: str, articles: tuple[str, ...], fmt: str) -> None:
     from .reading import ArticleError
 
     try:
-        result = run(gold, articles)
+        result = run(list(gold), articles)
     except (GoldError, ArticleError) as exc:
         raise click.ClickException(str(exc)) from exc
     if not result.articles:
-        raise click.ClickException(f"none of the articles under {', '.join(articles)} is annotated in {gold} "
-                                   "(articles are matched by file name)")
+        raise click.ClickException(f"none of the articles under {', '.join(articles)} is annotated in "
+                                   f"{', '.join(gold)} (articles are matched by file name)")
+    if fmt == "rules":
+        click.echo(result.rule_table(), nl=False)
+        return
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if fmt == "json" else result.table())
 
 

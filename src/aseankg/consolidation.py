@@ -23,7 +23,7 @@ The rules, in order (the first that tells the values apart decides, and names th
 5. ``span`` (dates only): the earliest start date, the latest end date. An article on one day of a
    meeting reports that day as its start and end; the widest span covers every day reported.
 6. ``extraction-rule``: the claim made by the extraction rules with the better measured precision
-   (:data:`RULE_PRECISION`; rules with no measurement count 0.5).
+   (:data:`RULE_PRECISION`, from ``data/rule_precision.csv``; rules with no measurement count 0.5).
 7. ``recency``: the claim of the most recently published article.
 8. ``order``: the smallest value, so that a tie is decided the same way on every build.
 
@@ -75,11 +75,30 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SINGLE_VALUED = (SCHEMA.startDate, SCHEMA.endDate, AKG.ordinal, AKG.location, AKG.hostCountry,
                  AKG.reportedStatus, AKG.inSeries, SCHEMA.eventAttendanceMode, AKG.represents,
                  AKG.chairCountry, AKG.ofOrganization, AKG.year, AKG.theme)
-#: Measured precision of extraction rules (akg:extractionRule), where a measurement exists. None
-#: exists yet: ``evaluation`` scores facts by kind (meeting, person, ...), not by the rule that
-#: extracted them, and the seed gold (``tests/gold/seeds.json``) has 5 articles, in which the 8
-#: rules fire 1 to 15 times each: too few to tell their precisions apart.
-RULE_PRECISION: dict[str, float] = {}
+#: Rules measured on fewer facts than this count as unmeasured (0.5).
+MIN_RULE_SAMPLE = 10
+
+
+def rule_precision(path=None) -> dict[str, float]:
+    """Measured precision of extraction rules (``akg:extractionRule``) from ``data/rule_precision.csv``
+    (``aseankg evaluate --format rules`` over annotated articles: the share of a rule's meetings and
+    participations that the gold holds), for rules measured on at least :data:`MIN_RULE_SAMPLE` facts.
+
+    >>> rule_precision()["roster"]
+    1.0
+    """
+    import csv
+
+    path = settings.RULE_PRECISION_FILE if path is None else path
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return {row["rule"]: float(row["precision"]) for row in csv.DictReader(f)
+                    if row.get("precision") and int(row.get("found") or 0) >= MIN_RULE_SAMPLE}
+    except FileNotFoundError:
+        return {}
+
+
+RULE_PRECISION: dict[str, float] = rule_precision()
 RANKS = {"preferred": AKG.PreferredRank, "normal": AKG.NormalRank, "deprecated": AKG.DeprecatedRank}
 #: How many entities one update handles (keeps each SPARQL update a few hundred kB).
 BATCH = 500

@@ -103,6 +103,7 @@ class Evaluation:
     scores: list[FactScore]
     articles: list[str]
     not_found: list[str]
+    rules: list[FactScore] = field(default_factory=list)  # per extraction rule: found, and right of those
 
     def score(self, kind: str) -> FactScore:
         return next(s for s in self.scores if s.kind == kind)
@@ -111,7 +112,17 @@ class Evaluation:
         return [f"{s.kind}: {m}" for s in self.scores for m in s.missed]
 
     def as_dict(self) -> dict:
-        return {"articles": self.articles, "not_found": self.not_found, "table": [s.as_dict() for s in self.scores]}
+        return {"articles": self.articles, "not_found": self.not_found, "table": [s.as_dict() for s in self.scores],
+                "rules": [{"rule": r.kind, "found": r.found, "right": r.right, "precision": r.precision}
+                          for r in self.rules]}
+
+    def rule_table(self) -> str:
+        """Precision per extraction rule (``akg:extractionRule``) of meetings and participations, as CSV:
+        the facts each rule made and how many of them the gold holds (a lower bound where the gold is
+        conservative). ``consolidation`` reads this file as ``data/rule_precision.csv``."""
+        lines = ["rule,found,right,precision"]
+        lines += [f"{r.kind},{r.found},{r.right},{r.precision if r.precision is not None else ''}" for r in self.rules]
+        return "\n".join(lines) + "\n"
 
     def table(self, details: bool = True) -> str:
         """The scores as text: one row per kind of fact, then what was missed and what was extra."""
@@ -149,14 +160,16 @@ def load_gold(source: str | os.PathLike | dict) -> dict[str, dict]:
     return articles
 
 
-def evaluate(gold: str | os.PathLike | dict, paths: Iterable[str | os.PathLike]) -> Evaluation:
-    """Extract the articles under ``paths`` that the gold annotates (by file name) and score them."""
+def evaluate(gold: str | os.PathLike | dict | list, paths: Iterable[str | os.PathLike]) -> Evaluation:
+    """Extract the articles under ``paths`` that the gold annotates (by file name) and score them;
+    ``gold`` may be a list of gold files, read as one."""
     import aseankg
 
     from .reading import ArticleError, article_files, read_file
 
-    annotated = load_gold(gold)
+    annotated = {k: v for source in (gold if isinstance(gold, list) else [gold]) for k, v in load_gold(source).items()}
     scores = {k: FactScore(k) for k in KINDS}
+    rules: dict[str, FactScore] = {}
     scored: list[str] = []
     for path in article_files(paths):
         if path.name not in annotated or path.name in scored:
@@ -165,8 +178,9 @@ def evaluate(gold: str | os.PathLike | dict, paths: Iterable[str | os.PathLike])
         if not articles:
             continue
         scored.append(path.name)
-        _score_article(path.name, annotated[path.name], aseankg.extract(articles[0]), scores)
-    return Evaluation(list(scores.values()), scored, sorted(set(annotated) - set(scored)))
+        _score_article(path.name, annotated[path.name], aseankg.extract(articles[0]), scores, rules)
+    return Evaluation(list(scores.values()), scored, sorted(set(annotated) - set(scored)),
+                      [rules[k] for k in sorted(rules)])
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -217,8 +231,16 @@ def _compatible(a: str | None, b: str | None) -> bool | None:
     return a[:n] == b[:n]
 
 
-def _score_article(name: str, gold: dict, ex: Extraction, scores: dict[str, FactScore]) -> None:
+def _score_article(name: str, gold: dict, ex: Extraction, scores: dict[str, FactScore],
+                   rules: dict[str, FactScore]) -> None:
     from .inspection import labels_of
+
+    def by_rule(names: Iterable[str | None], right: bool) -> None:
+        for rule in names:
+            if rule:
+                r = rules.setdefault(rule, FactScore(rule))
+                r.found += 1
+                r.right += right
 
     label = labels_of(ex)
     tag = name.rsplit(".", 1)[0]
@@ -253,6 +275,8 @@ def _score_article(name: str, gold: dict, ex: Extraction, scores: dict[str, Fact
     mm = _pair(gm, fm, meeting_score)
     add("meetings", gm, fm, mm, lambda g: g.get("aliases", [g.get("series")])[0], lambda m: m.label)
     meeting_of = {gm[i]["key"]: fm[j].iri for i, j in mm.items() if "key" in gm[i]}
+    for j, m in enumerate(fm):
+        by_rule(sorted(m.rules), j in mm.values())
 
     # meeting cities and start dates, of the meetings matched
     for kind, attr, value in (("meeting cities", "city", lambda m: label.get(m.location or "")),
@@ -319,6 +343,9 @@ def _score_article(name: str, gold: dict, ex: Extraction, scores: dict[str, Fact
                                                   and g[2] == f[2]))
     add("attendance+chair", g_pairs, f_pairs, am, lambda g: f"{g[0]} {g[2]} {g[1]}",
         lambda f: f"{label.get(f[0], f[0])} {f[2]} {label.get(f[1], f[1])}")
+    matched = {f_pairs[j] for j in am.values()}
+    for x in ex.participations:
+        by_rule([x.rule], (x.participant, x.meeting, "attended") in matched)
 
     # chairmanships
     gc, fc = gold.get("chairmanships", []), ex.chairmanships

@@ -19,6 +19,8 @@ SHAPES = PROJECT_ROOT / "ontology" / "shapes.ttl"
 GAZETTEER_DIR = PROJECT_ROOT / "data" / "gazetteer"
 ARTICLES_DIR = PROJECT_ROOT / "data" / "articles"
 QUERIES_DIR = PROJECT_ROOT / "queries"
+#: Precision per extraction rule, measured by ``aseankg evaluate --format rules`` (consolidation.py).
+RULE_PRECISION_FILE = PROJECT_ROOT / "data" / "rule_precision.csv"
 
 #: Where the embedded store lives unless ``--store`` or ``ASEANKG_STORE`` says otherwise.
 DEFAULT_STORE = "aseankg-store"
