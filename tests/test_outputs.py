@@ -145,7 +145,7 @@ def test_every_xml_writer_is_well_formed():
 
     from aseankg.exports import generate
     from aseankg.results import QueryResult
-    from aseankg.web.graphs import EgoEdge, EgoNetwork, EgoNode, render_ego_svg
+    from aseankg.web.ego import EgoEdge, EgoNetwork, EgoNode, render_ego_svg
 
     literal = Literal(NASTY)
     ElementTree.fromstring(QueryResult("select", ["h"], [(literal,)]).serialize("xml"))

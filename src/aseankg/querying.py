@@ -102,7 +102,7 @@ class QueryJob:
 #: The page functions a worker may run (``CallJob``): each takes a store first and returns picklable data.
 PAGE_CALLS = frozenset({
     "aseankg.web.entities:describe", "aseankg.web.pages:exists", "aseankg.web.entities:entity_graph",
-    "aseankg.web.graphs:ego_network", "aseankg.web.graphs:person_timeline",
+    "aseankg.web.ego:ego_network", "aseankg.web.graphs:person_timeline",
     "aseankg.web.graphs:meeting_timeline", "aseankg.web.home:summary", "aseankg.web.home:export_body",
 })
 

@@ -357,7 +357,7 @@ def rdf_response(iri: str, media: str) -> Response:
 def entity(path: str):
     """An entity page: HTML or RDF by ``Accept``, or RDF by extension (``.ttl``, ``.jsonld``, ``.nt``,
     ``.rdf``)."""
-    from .graphs import render_ego_svg
+    from .ego import render_ego_svg
     from .home import export_filters, export_links
 
     stem, dot, extension = path.rpartition(".")
@@ -385,7 +385,7 @@ def entity(path: str):
             response.vary.add("Accept")
         return response
     if media == "text/html":
-        ego = page("aseankg.web.graphs:ego_network", iri, timeout=read.timeout)
+        ego = page("aseankg.web.ego:ego_network", iri, timeout=read.timeout)
         timeline = (page("aseankg.web.graphs:person_timeline", iri, timeout=read.timeout)
                     if view.kind == "Person" else None)
         from .review import review_panel

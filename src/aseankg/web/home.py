@@ -28,8 +28,8 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from ..naming import fold
 from .cors import shared
 from .downloads import export_cache, store_version
+from .drawing import TYPE_ORDER
 from .fairness import page
-from .graphs import TYPE_ORDER
 from .pages import ID, Reader, broad_type, meeting_details, page_href, reader, told_apart
 
 #: Entities left out of search results (provenance and n-ary nodes have their own pages, found
