@@ -270,6 +270,20 @@ def test_a_list_line_gives_its_country_to_a_name_behind_an_honorific(line, name,
              "The bloc will also discuss the Korean Peninsula.", date(2017, 7, 31))
     assert person(ex, name).nationality == naming.country_iri(country)
 
+
+@pytest.mark.parametrize("sentence", [
+    "Authorized by Minister of Foreign Affairs Bui Thanh Son, Deputy Foreign Minister Do Hung Viet, Head of "
+    "Vietnam's ASEAN SOM attended the 57th ASEAN Foreign Ministers' Meeting in Vientiane.",
+    "Deputy Foreign Minister Do Hung Viet, Head of Vietnam ASEAN SOM at the 57th ASEAN Foreign Ministers' "
+    "Meeting in Vientiane.",
+])
+def test_a_title_with_a_possessive_or_running_into_the_sentence_makes_no_stray_post(sentence):
+    """"Head of Vietnam's ASEAN SOM" once made a post "Head s", and "... SOM at the" a post "Head at"."""
+    ex = run(sentence, date(2024, 7, 27))
+    assert person(ex, "Do Hung Viet").nationality == naming.country_iri("VNM")
+    words = {w for post in ex.posts for w in post.label.split()}
+    assert not words & {"s", "at"}, [post.label for post in ex.posts]
+
 def test_title_after_name_with_the_new():
     ex = run("Kao Kim Hourn praised the contributions at a meeting with Tôn Thị Ngọc Hương, the new ambassador and "
              "permanent representative of Vietnam to the bloc in Jakarta on May 13.", date(2024, 5, 13))

@@ -26,6 +26,8 @@ from ..gazetteer import Country, Organization, Role
 from .lexicon import Lexicon, Match, Token
 
 _LINKERS = {"of", "the", "to", "for", "and", "cum", "in"}
+#: Words a title does not end with, when an apposition runs on into the sentence.
+_TRAILING = _LINKERS | {"at", "on", "with", "from", "during"}
 _PARTICLES = {"bin", "binti", "bt", "de", "del", "van", "von", "da", "dos", "al", "el", "la", "le"}
 _SUFFIXES = {"jr", "sr", "ii", "iii"}
 _STOP = {"the", "a", "an", "he", "she", "his", "her", "it", "they", "this", "that", "these", "on", "in",
@@ -196,6 +198,8 @@ class PeopleFinder:
 
         def close_segment():
             words = [tokens[k] for k in segment]
+            while words and words[-1].folded in _TRAILING:  # "Head of Vietnam ASEAN SOM at the Conference"
+                words.pop()
             if len(words) >= 2 and any(w.folded in self.heads for w in words):
                 label = " ".join(w.text for w in words)
                 label = label[:1].upper() + label[1:]
@@ -231,7 +235,8 @@ class PeopleFinder:
             tok = tokens[i]
             if tok.folded in ("and", "cum") or text[tokens[i - 1].end - offset:tok.start - offset].strip() == ",":
                 close_segment()
-            if tok.folded not in _LINKERS:
+            possessive = tok.folded == "s" and text[tokens[i - 1].end - offset:tok.start - offset] in ("'", "’")
+            if tok.folded not in _LINKERS and not possessive:  # "Head of Vietnam's ASEAN SOM"
                 segment.append(i)
             i += 1
         close_segment()
@@ -464,6 +469,8 @@ class PeopleFinder:
             return False  # "A, Myanmar Minister B": the title of the next person in a list
         roles, country, org, surface = self._read_title(tokens, j, last, ent_at, text, offset)
         if not roles:
+            if country is not None and any(tokens[k].folded in self.heads for k in range(j, last + 1)):
+                pm.country = pm.country or country  # "Head of Vietnam's ASEAN SOM": whose, if not what
             return False
         pm.roles.extend(roles)
         pm.country = pm.country or country
