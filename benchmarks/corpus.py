@@ -6,7 +6,7 @@ carries the page noise real scraped pages have (photo captions, "related news" l
 banner). Half the articles use the seeds' scraped layout (site banner, headline, lead, publisher
 and date glued on one line) and half the devset layout (headline, ``Source:`` and ``Date:`` lines).
 The same seed and number always give the same bytes. These articles measure speed, not quality:
-quality is measured on real articles (``tests/gold``, ``../shared/devset``).
+quality is measured on real annotated articles (``tests/gold``, ``aseankg evaluate``).
 
 >>> a, b = article_text(7), article_text(7)
 >>> a == b, a != article_text(8)

@@ -105,7 +105,7 @@ def wait_until_answered(server: Server, sparql: str, *, limit: float = 300.0) ->
             if status == 200:
                 server.ready_seconds = time.perf_counter() - server.started
                 return server.ready_seconds
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not listening yet (or a self-connected socket)
             pass
         time.sleep(0.02)
     server.stop()

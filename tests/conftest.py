@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -134,8 +135,27 @@ if not OXIGRAPH.exists() and shutil.which("oxigraph"):
     OXIGRAPH = Path(shutil.which("oxigraph"))
 
 
+def _ephemeral_ports() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A loopback port nothing listens on, below the kernel's ephemeral range: a client polling a
+    port in that range before its server binds it can be given the same port as its own source and
+    connect to itself (TCP simultaneous open), reading its own request back as the answer (CI saw
+    ``BadStatusLine: GET /health HTTP/1.1``)."""
+    ephemeral = _ephemeral_ports()
+    outside = [p for p in (range(10000, ephemeral.start), range(ephemeral.stop, 65536)) if len(p) > 100]
+    for _ in range(200 if outside else 0):
+        port = random.choice(random.choice(outside))
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind(("127.0.0.1", port))
+            return port
+    with socket.socket() as s:  # no room outside the range: any free port
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 

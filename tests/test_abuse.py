@@ -22,15 +22,10 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 ASEANKG = Path(sys.executable).parent / "aseankg"
 SMALL = "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"})
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(port: int, path: str, *, source: str = "127.0.0.1", timeout: float = 30,

@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDFS
@@ -98,14 +98,8 @@ def _graph_data() -> dict[str, Path]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(store: Path, *extra: str) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([str(ASEANKG), "serve", "--store", str(store), "--no-build",
                                 "--port", str(port), "--workers", "1", *extra],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -28,7 +28,6 @@ from aseankg.validation import load_validator
 AKG = Namespace(settings.ONTOLOGY_NS)
 SCHEMA = Namespace("https://schema.org/")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
-DEVSET = settings.PROJECT_ROOT.parent / "shared" / "devset" / "articles"
 
 _spec = importlib.util.spec_from_file_location("shape_cases", Path(__file__).parent / "test_shapes.py")
 shape_cases = sys.modules.setdefault("shape_cases", importlib.util.module_from_spec(_spec))
@@ -135,15 +134,6 @@ def test_every_violation_case_is_found(case_graphs, validator):
 def test_seed_articles_agree(seed_graphs, validator):
     for graph in seed_graphs:
         assert agree(validator, graph) == set()
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not DEVSET.exists(), reason="no devset next to the checkout")
-def test_devset_articles_agree(validator):
-    graphs = graphs_of(DEVSET)
-    assert len(graphs) >= 18
-    for graph in graphs:
-        agree(validator, graph)
 
 
 def _first(g: Graph, p, o=None):
