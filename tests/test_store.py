@@ -16,7 +16,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from aseankg import settings
+from aseankg import merging, settings
 from aseankg.remote import RemoteStore
 from aseankg.results import quad_to_triple, to_oxigraph, to_rdflib, triple_to_quad
 from aseankg.store import (
@@ -358,3 +358,70 @@ def test_a_killed_writer_leaves_only_whole_articles(tmp_path, make_article):
             if db.has_graph(iri):
                 assert set(db.graph(iri)) == expected, f"article {n} is not whole"
         assert db.triple_count() == sum(len(db.graph(iri)) for iri in present)
+
+
+def default_graph(store: EmbeddedStore) -> set:
+    """The merged default graph as stored, read without settling what a build has waiting."""
+    import pyoxigraph as ox
+
+    return {quad_to_triple(q) for q in store.db.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def test_a_build_merges_new_articles_in_batches(tmp_path, make_article, monkeypatch):
+    monkeypatch.setattr("aseankg.store.MERGE_EVERY", 3)
+    pending = tmp_path / "kg" / merging.PENDING_FILE
+    with EmbeddedStore(tmp_path / "kg") as db:
+        with db.merging_later():
+            articles = [make_article(n) for n in range(7)]
+            for iri, triples in articles[:2]:
+                db.write_article(iri, triples)
+            assert default_graph(db) == set() and pending.read_text().split() == [a[0] for a in articles[:2]]
+            db.write_article(*articles[2])  # the third: a batch
+            assert default_graph(db) == graphs_union(db) and pending.read_text() == ""
+            db.write_article(*articles[3])
+            assert set(articles[3][1]) - default_graph(db)  # waiting for its batch...
+            assert set(articles[3][1]) <= merged(db)  # ...but a query here settles it first
+            db.write_article(*articles[4])
+            db.write_article(articles[5][0], articles[5][1], replaces=[articles[4][0]])  # an edited article
+            assert default_graph(db) == graphs_union(db)  # 4 merged before its graph was dropped, then unmerged
+            assert set(articles[4][1]) - set(default_graph(db))
+            db.write_article(*articles[6])
+        assert default_graph(db) == graphs_union(db) and not pending.exists()
+    with EmbeddedStore(tmp_path / "plain") as plain:  # the same merge as writing each article whole
+        for n in (0, 1, 2, 3, 5, 6):
+            plain.write_article(*articles[n])
+        assert default_graph(plain) == default_graph(EmbeddedStore(tmp_path / "kg", read_only=True))
+
+
+KILLED_BUILD = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from conftest import synthetic_article
+    from aseankg.store import EmbeddedStore
+    store = EmbeddedStore({location!r})
+    with store.merging_later():
+        for i in range(100000):
+            store.write_article(*synthetic_article(i))
+            print(i, flush=True)
+""")
+
+
+def test_a_build_killed_between_two_merges_is_merged_when_the_store_is_next_opened(tmp_path):
+    location = tmp_path / "kg"
+    code = KILLED_BUILD.format(tests=str(Path(__file__).parent), location=str(location))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        for line in child.stdout:
+            if int(line) >= 30:  # under a batch: nothing merged yet
+                break
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+    with EmbeddedStore(location, read_only=True) as reader:
+        written = len(reader.article_records())
+        assert written >= 31 and graphs_union(reader) - default_graph(reader)
+    with EmbeddedStore(location) as db:
+        assert default_graph(db) == graphs_union(db) and len(db.article_records()) == written
+    assert not (location / merging.PENDING_FILE).exists()

@@ -220,19 +220,19 @@ def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]]
     asked before each article. With ``jobs`` > 1, extraction and checks run ahead in that many
     worker processes (``buildjobs``) while this process writes, in input order."""
     records = store.article_records()
-    prepared = None
-    if jobs > 1:
+    with store.merging_later():
+        if jobs <= 1:
+            _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, None)
+            return
         from .buildjobs import Ahead
 
         prepared = Ahead(items, jobs, validator=validator, known=set(records), prepare=prepare,
                          article_key=_article_key)
-        items = prepared.items()
         try:
-            _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, prepared)
+            _write_items(prepared.items(), store, validator, report, progress, quarantine_dir, stop, records,
+                         prepared)
         finally:
             prepared.close()
-        return
-    _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, None)
 
 
 def _write_items(items, store: Store, validator: ArticleValidator, report: BuildReport,

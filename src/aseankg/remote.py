@@ -340,6 +340,10 @@ class RemoteStore:
         if old:
             self._update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in old))
 
+    def merging_later(self) -> contextlib.AbstractContextManager:
+        """Nothing to batch: the server's default graph is its own (see the module docstring)."""
+        return contextlib.nullcontext()
+
     def put_graph(self, iri: str, graph: Graph | Iterable[tuple]) -> None:
         """Replace the whole named graph ``iri`` (Graph Store Protocol ``PUT``; without a Graph Store
         URL, one SPARQL Update request: ``DROP SILENT GRAPH``, then ``INSERT DATA`` for the triples
