@@ -29,6 +29,8 @@ from aseankg.reading import read_file
 from aseankg.store import EmbeddedStore, dump_to_path
 
 ARTICLES = 24
+#: New articles written at once (``--batch``): small, so that the kills fall between and inside batches.
+BATCH = 3
 #: Kill when the store holds at least this share of the article graphs.
 KILL_POINTS = (0.2, 0.5, 0.8)
 ARTICLE_PREFIX = settings.ID_NS + "article/"
@@ -65,7 +67,7 @@ def start_build(corpus: Path, store: Path, quarantine: Path) -> subprocess.Popen
     # one job: workers preparing ahead let the writer finish a small corpus before the kill points
     # (the writes, what this file tests, are the building process's whatever the number of jobs)
     command = [sys.executable, "-c", "from aseankg.cli import main; main()", "build", str(corpus),
-               "--store", str(store), "--quarantine", str(quarantine), "--jobs", "1"]
+               "--store", str(store), "--quarantine", str(quarantine), "--jobs", "1", "--batch", str(BATCH)]
     with open(f"{quarantine}.log", "a", encoding="utf-8") as log:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
 

@@ -98,8 +98,9 @@ def test_a_build_adds_articles_while_the_server_answers(tmp_path, corpus):
 
 def test_ctrl_c_stops_between_articles_and_the_next_run_resumes(tmp_path, corpus):
     store = tmp_path / "kg"
-    # one job: with workers preparing ahead, the writer can finish 12 articles before the signal lands
-    command = [*CLI, "build", str(corpus), "--store", str(store), "--jobs", "1"]
+    # one job: with workers preparing ahead, the writer can finish 12 articles before the signal lands;
+    # batches of one article: the first is in the store, for this test to see, before the rest are read
+    command = [*CLI, "build", str(corpus), "--store", str(store), "--jobs", "1", "--batch", "1"]
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300

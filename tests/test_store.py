@@ -16,7 +16,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from aseankg import merging, settings
+from aseankg import batches, settings
 from aseankg.remote import RemoteStore
 from aseankg.results import quad_to_triple, to_oxigraph, to_rdflib, triple_to_quad
 from aseankg.store import (
@@ -361,67 +361,83 @@ def test_a_killed_writer_leaves_only_whole_articles(tmp_path, make_article):
 
 
 def default_graph(store: EmbeddedStore) -> set:
-    """The merged default graph as stored, read without settling what a build has waiting."""
+    """The merged default graph as stored, read without writing what a build has in its batch."""
     import pyoxigraph as ox
 
     return {quad_to_triple(q) for q in store.db.quads_for_pattern(None, None, None, ox.DefaultGraph())}
 
 
-def test_a_build_merges_new_articles_in_batches(tmp_path, make_article, monkeypatch):
-    monkeypatch.setattr("aseankg.store.MERGE_EVERY", 3)
-    pending = tmp_path / "kg" / merging.PENDING_FILE
+def test_a_build_writes_new_articles_in_batches(tmp_path, make_article):
     with EmbeddedStore(tmp_path / "kg") as db:
-        with db.merging_later():
-            articles = [make_article(n) for n in range(7)]
+        with db.writing_in_batches(3):
+            articles = [make_article(n) for n in range(8)]
             for iri, triples in articles[:2]:
                 db.write_article(iri, triples)
-            assert default_graph(db) == set() and pending.read_text().split() == [a[0] for a in articles[:2]]
-            db.write_article(*articles[2])  # the third: a batch
-            assert default_graph(db) == graphs_union(db) and pending.read_text() == ""
+            assert default_graph(db) == set() and not db.db.contains_named_graph(ox_name(articles[0][0]))
+            assert db.has_graph(articles[0][0])  # the build's own look sees its batch
+            db.write_article(*articles[2])  # the third: the batch is written
+            assert default_graph(db) == graphs_union(db) and len(db.article_records()) == 3
             db.write_article(*articles[3])
-            assert set(articles[3][1]) - default_graph(db)  # waiting for its batch...
-            assert set(articles[3][1]) <= merged(db)  # ...but a query here settles it first
+            assert set(articles[3][1]) <= merged(db)  # a query writes the batch first
             db.write_article(*articles[4])
             db.write_article(articles[5][0], articles[5][1], replaces=[articles[4][0]])  # an edited article
-            assert default_graph(db) == graphs_union(db)  # 4 merged before its graph was dropped, then unmerged
-            assert set(articles[4][1]) - set(default_graph(db))
+            assert not db.has_graph(articles[4][0]) and default_graph(db) == graphs_union(db)
             db.write_article(*articles[6])
-        assert default_graph(db) == graphs_union(db) and not pending.exists()
-    with EmbeddedStore(tmp_path / "plain") as plain:  # the same merge as writing each article whole
-        for n in (0, 1, 2, 3, 5, 6):
-            plain.write_article(*articles[n])
+            db.write_article(articles[6][0], articles[7][1])  # the same article again, changed
+            assert set(db.graph(articles[6][0])) == set(articles[7][1])
+        assert default_graph(db) == graphs_union(db) and not (tmp_path / "kg" / batches.BATCH_FILE).exists()
+        in_batches = db.dump(io.BytesIO())
+    with EmbeddedStore(tmp_path / "plain") as plain:  # the same store as writing each article in turn
+        for iri, triples in articles[:4] + [articles[5]]:
+            plain.write_article(iri, triples)
+        plain.write_article(articles[6][0], articles[7][1])
+        assert plain.dump(io.BytesIO()) == in_batches
         assert default_graph(plain) == default_graph(EmbeddedStore(tmp_path / "kg", read_only=True))
 
 
+def ox_name(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
 KILLED_BUILD = textwrap.dedent("""
-    import sys
+    import os, signal, sys
     sys.path.insert(0, {tests!r})
     from conftest import synthetic_article
+    import pyoxigraph
     from aseankg.store import EmbeddedStore
+    bulk, calls = pyoxigraph.Store.bulk_extend, []
+
+    def killed_half_way(self, quads):  # SIGKILL once half of the third batch is in
+        quads = list(quads)
+        calls.append(1)
+        if len(calls) == 3:
+            bulk(self, quads[:len(quads) // 2 + 5])  # an article cut after 5 of its triples
+            os.kill(os.getpid(), signal.SIGKILL)
+        bulk(self, quads)
+
+    pyoxigraph.Store.bulk_extend = killed_half_way
     store = EmbeddedStore({location!r})
-    with store.merging_later():
+    with store.writing_in_batches(40):
         for i in range(100000):
             store.write_article(*synthetic_article(i))
             print(i, flush=True)
 """)
 
 
-def test_a_build_killed_between_two_merges_is_merged_when_the_store_is_next_opened(tmp_path):
+def test_a_build_killed_while_writing_a_batch_leaves_whole_articles(tmp_path, make_article):
     location = tmp_path / "kg"
     code = KILLED_BUILD.format(tests=str(Path(__file__).parent), location=str(location))
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    try:
-        for line in child.stdout:
-            if int(line) >= 30:  # under a batch: nothing merged yet
-                break
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
-        child.stdout.close()
-    with EmbeddedStore(location, read_only=True) as reader:
-        written = len(reader.article_records())
-        assert written >= 31 and graphs_union(reader) - default_graph(reader)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert (location / batches.BATCH_FILE).exists()
+    written = dict(make_article(i) for i in range(200))
+    with EmbeddedStore(location, read_only=True) as reader:  # as the kill left it: part of a batch
+        torn = [g for g in reader.named_graphs() if set(reader.graph(g)) != set(written[g])]
+        assert torn and len(reader.named_graphs()) > 80
     with EmbeddedStore(location) as db:
-        assert default_graph(db) == graphs_union(db) and len(db.article_records()) == written
-    assert not (location / merging.PENDING_FILE).exists()
+        assert db.named_graphs() == sorted(make_article(i)[0] for i in range(80))  # the two whole batches
+        assert all(set(db.graph(g)) == set(written[g]) for g in db.named_graphs())
+        assert default_graph(db) == graphs_union(db)
+    assert not (location / batches.BATCH_FILE).exists()

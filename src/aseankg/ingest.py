@@ -33,6 +33,7 @@ from pathlib import Path, PurePath
 from rdflib import RDF, Literal, URIRef
 
 from . import naming, settings
+from .batches import BATCH_SIZE
 from .consolidation import consolidate, consolidated_articles, touched_entities
 from .extraction import extract
 from .extraction.lexicon import load_lexicon
@@ -149,17 +150,18 @@ class Pipeline:
 def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
                    progress: Callable[[str], None] | None = None,
                    quarantine_dir: str | os.PathLike | None = None,
-                   stop: Callable[[], bool] | None = None, jobs: int = 1) -> BuildReport:
+                   stop: Callable[[], bool] | None = None, jobs: int = 1,
+                   batch: int = BATCH_SIZE) -> BuildReport:
     """Ingest every article under ``paths`` into ``store``; see the module docstring.
 
     ``stop`` is asked before each article: once it answers True the build ends there, with
     ``report.interrupted`` set (every article written so far is whole; the next build resumes).
     ``jobs`` > 1 prepares articles in that many worker processes (``buildjobs``); the store gets
-    the same bytes."""
+    the same bytes. New articles are written ``batch`` at a time (``Store.writing_in_batches``)."""
     report = BuildReport()
     pipeline = Pipeline(store)
     with pipeline.frozen():
-        _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop, jobs)
+        _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop, jobs, batch)
     report.consolidated = consolidate(store, report.touched).entities
     return report
 
@@ -207,20 +209,21 @@ def _file_items(paths: Iterable[str | os.PathLike],
 
 def _build(paths: Iterable[str | os.PathLike], store: Store, validator: ArticleValidator, report: BuildReport,
            progress: Callable[[str], None] | None, quarantine_dir: str | os.PathLike | None,
-           stop: Callable[[], bool] | None = None, jobs: int = 1) -> None:
+           stop: Callable[[], bool] | None = None, jobs: int = 1, batch: int = BATCH_SIZE) -> None:
     """The article loop of :func:`build_articles`, adding to ``report``."""
-    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir, stop, jobs)
+    _build_items(_file_items(paths, report), store, validator, report, progress, quarantine_dir, stop, jobs,
+                 batch)
 
 
 def _build_items(items: Iterable[tuple[str | Path, str, Article | ArticleError]], store: Store,
                  validator: ArticleValidator, report: BuildReport, progress: Callable[[str], None] | None,
                  quarantine_dir: str | os.PathLike | None, stop: Callable[[], bool] | None = None,
-                 jobs: int = 1) -> None:
+                 jobs: int = 1, batch: int = BATCH_SIZE) -> None:
     """Each read article into ``store``: checked, written, replacing its older version; ``stop`` is
     asked before each article. With ``jobs`` > 1, extraction and checks run ahead in that many
     worker processes (``buildjobs``) while this process writes, in input order."""
     records = store.article_records()
-    with store.merging_later():
+    with store.writing_in_batches(batch):
         if jobs <= 1:
             _write_items(items, store, validator, report, progress, quarantine_dir, stop, records, None)
             return

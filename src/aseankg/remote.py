@@ -340,8 +340,8 @@ class RemoteStore:
         if old:
             self._update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in old))
 
-    def merging_later(self) -> contextlib.AbstractContextManager:
-        """Nothing to batch: the server's default graph is its own (see the module docstring)."""
+    def writing_in_batches(self, size: int = 0) -> contextlib.AbstractContextManager:
+        """Nothing to batch: each article is one ``PUT``, as outside a build."""
         return contextlib.nullcontext()
 
     def put_graph(self, iri: str, graph: Graph | Iterable[tuple]) -> None:

@@ -4,7 +4,8 @@ Every article is its own named graph, named by the article IRI; other named grap
 gazetteer (``settings.REFERENCE_GRAPH``), the ontology (``settings.ONTOLOGY_GRAPH``) and the
 reasoner's output (``settings.INFERENCE_GRAPH``). The store's default graph holds the merge of
 every named graph but the inference graph: each triple once, however many articles state it,
-kept in step by every write in the same transaction. Queries read that merge (plus the inference
+kept in step by every write in the same transaction (a build writes its new articles in batches:
+``EmbeddedStore.writing_in_batches``). Queries read that merge (plus the inference
 graph unless ``inference=False``) and can address one graph with ``GRAPH``. A union computed at
 query time would be a bag: a label restated in 500 articles would match 500 times in every join.
 
@@ -43,9 +44,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from . import settings
+from . import batches, settings
+from .batches import Batch
 from .dumps import write_quads
-from .merging import MERGE_EVERY, PendingMerge, left_over, merge_update
 from .results import QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
@@ -154,8 +155,9 @@ class Store(Protocol):
     def put_graph(self, iri: str, graph: Graph) -> None:
         """Replace a whole named graph (reference data, ontology, inferences)."""
 
-    def merging_later(self) -> contextlib.AbstractContextManager:
-        """A context for a build's writes, which a store may batch (``EmbeddedStore``'s merge)."""
+    def writing_in_batches(self, size: int = batches.BATCH_SIZE) -> contextlib.AbstractContextManager:
+        """A context for a build's writes, which a store may write ``size`` new articles at a time
+        (``EmbeddedStore``'s does)."""
 
     def update(self, update: str) -> None:
         """Run one SPARQL Update of the library's own (consolidation's writes), as one request."""
@@ -310,7 +312,7 @@ class EmbeddedStore:
         self._writes = 0
         self._stamp_fd: int | None = None
         self._stamp = ""
-        self._pending: PendingMerge | None = None
+        self._batch: Batch | None = None
         self._looked = time.monotonic()
         self._reopen = threading.Lock()
         if path is None:  # nothing on disk: for tests and throw-away notebooks
@@ -340,9 +342,9 @@ class EmbeddedStore:
         if not read_only and not has_merge(self.db) \
                 and any(g.value != settings.INFERENCE_GRAPH for g in self.db.named_graphs()):
             self.merge_default_graph()  # a store from before the merged default graph
-        if not read_only and (unmerged := left_over(folder)):  # a build killed between two merges
-            self._update(merge_update(unmerged))
-            PendingMerge(folder).close()
+        if not read_only and (killed := batches.left_over(folder)):  # a build killed while writing a batch
+            self._update(batches.removal(killed))
+            Batch(folder).written()
 
     @classmethod
     def over(cls, db: ox.Store, location: str) -> EmbeddedStore:
@@ -350,7 +352,7 @@ class EmbeddedStore:
         neither follows nor closes."""
         store = cls.__new__(cls)
         store.location, store.read_only, store._writes, store._stamp = location, True, 0, ""
-        store._stamp_fd, store._pending = None, None
+        store._stamp_fd, store._batch = None, None
         store._looked, store._reopen, store._db = float("inf"), threading.Lock(), db
         return store
 
@@ -402,53 +404,56 @@ class EmbeddedStore:
 
     # ---------------------------------------------------------------------------------- writing
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
-        """Replace graph ``iri`` by ``triples`` and drop the graphs in ``replaces``, in one transaction."""
+        """Replace graph ``iri`` by ``triples`` and drop the graphs in ``replaces``, in one transaction
+        (a new article inside ``writing_in_batches``: with its batch)."""
         name = ox.NamedNode(str(iri))
         cache = TermCache()
         quads = [triple_to_quad(t, name.value, cache) for t in triples]
+        batch = self._batch
+        if batch is not None and (replaces or name in batch):
+            self._write_batch()  # what this write drops must be stored first
         drops = [g for g in {ox.NamedNode(str(old)) for old in replaces} | {name}
                  if self.db.contains_named_graph(g)]
         if drops:
             self._update(" ;\n".join([_unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
                                      + [_insert_merged(name, quads)]))
-        elif self._pending is not None:  # a build: the default graph's copy comes with the batch
-            self._pending.add(quads)
-            self._extend(quads)
-            if len(self._pending) >= MERGE_EVERY:
-                self._merge_pending()
+        elif batch is not None:
+            batch.add(name, quads)
+            if len(batch) >= batch.size:
+                self._write_batch()
         else:  # a new article: one transaction that only adds, far quicker than an update
             self._extend(quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
 
     @contextlib.contextmanager
-    def merging_later(self) -> Iterator[None]:
-        """A context in which a new article (``write_article`` without a graph to replace) is
-        written to its named graph at once and to the merged default graph in batches of
-        ``merging.MERGE_EVERY``, one bulk write each, and before anything reads or updates the
-        default graph here: a build's store time drops by about 40%. Readers in other processes see
-        a new article's facts in the default graph once its batch is merged, and all of them when
-        the context ends; a build killed meanwhile is merged when the store is next opened for
-        writing (see ``merging``)."""
-        if self._pending is not None or self.read_only:
+    def writing_in_batches(self, size: int = batches.BATCH_SIZE) -> Iterator[None]:
+        """A context in which new articles (``write_article`` without a graph to replace) are
+        written ``size`` at a time, each batch in one bulk write, and whenever
+        something reads or replaces what a batch holds: a build's store time drops by half or more.
+        Readers in other processes see a new article once its batch is written, and all of them when
+        the context ends. A build killed while writing a batch leaves whole articles only once the
+        store is next opened for writing (see ``batches``)."""
+        if self._batch is not None or self.read_only:
             yield
             return
-        self._pending = PendingMerge(None if self.location == ":memory:" else self.location)
+        self._batch = Batch(None if self.location == ":memory:" else self.location, size)
         try:
             yield
         finally:
             try:
-                self._merge_pending()
+                self._write_batch()
             finally:
-                self._pending, pending = None, self._pending
-                pending.close()
+                self._batch = None
 
-    def _merge_pending(self) -> None:
-        if self._pending is None or not len(self._pending):
+    def _write_batch(self) -> None:
+        batch = self._batch
+        if batch is None or not len(batch):
             return
         try:
-            self.db.bulk_extend(self._pending.peek())
-            self._pending.done()
+            batch.listed()
+            self.db.bulk_extend(batch.quads())
         except OSError as error:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+        batch.written()
         self._changed()
 
     def put_graph(self, iri: str, graph: Graph) -> None:
@@ -459,6 +464,7 @@ class EmbeddedStore:
         graph that did not change (the reference data on every build) is quick; the inference
         graph, kept out of the merge, is always written as a difference when it has no blank nodes.
         """
+        self._write_batch()
         name = ox.NamedNode(str(iri))
         merged = str(iri) != settings.INFERENCE_GRAPH
         cache = TermCache()
@@ -510,7 +516,7 @@ class EmbeddedStore:
     def _update(self, update: str) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
-        self._merge_pending()
+        self._write_batch()
         try:
             self.db.update(update)
             self._changed()
@@ -519,19 +525,22 @@ class EmbeddedStore:
 
     # ---------------------------------------------------------------------------------- reading
     def has_graph(self, iri: str) -> bool:
-        return self.db.contains_named_graph(ox.NamedNode(str(iri)))
+        name = ox.NamedNode(str(iri))
+        return (self._batch is not None and name in self._batch) or self.db.contains_named_graph(name)
 
     def named_graphs(self) -> list[str]:
+        self._write_batch()
         return sorted(g.value for g in self.db.named_graphs())
 
     def graph(self, iri: str) -> Graph:
         """A copy of named graph ``iri`` (empty if there is none)."""
+        self._write_batch()
         return graph_from_triples(self.db.quads_for_pattern(None, None, None, ox.NamedNode(str(iri))),
                                   identifier=str(iri))
 
     def union_graph(self, *, inference: bool = False) -> Graph:
         """All triples of all graphs as one rdflib graph, with or without the inference graph."""
-        self._merge_pending()
+        self._write_batch()
         graph = graph_from_triples(())
         cache = TermCache()
         add = graph.add
@@ -542,7 +551,7 @@ class EmbeddedStore:
 
     def merged_quads(self, *, inference: bool = False) -> Iterable[ox.Quad]:
         """The quads of the merged default graph (and of the inference graph if ``inference``)."""
-        self._merge_pending()
+        self._write_batch()
         inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
         if not has_merge(self.db):
             return [q for q in self.db if inference or q.graph_name != inferred]
@@ -550,6 +559,7 @@ class EmbeddedStore:
         return [q for g in graphs for q in self.db.quads_for_pattern(None, None, None, g)]
 
     def article_records(self) -> dict[str, ArticleRecord]:
+        self._write_batch()
         answer = from_oxigraph(self.db.query(ARTICLE_RECORDS_QUERY))
         return article_records_from(answer.rows)
 
@@ -568,7 +578,7 @@ class EmbeddedStore:
         ``QUERY_STACK``-byte stack, so a caller's small thread stack cannot be overflowed by it.
         """
         info = inspect_query(sparql)  # cached by text; the VALUES block adds only serialised terms
-        self._merge_pending()
+        self._write_batch()
         text = bind_values(sparql, bindings) if bindings else sparql
         options = {} if info.has_dataset else default_dataset(self.db, inference)
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -592,11 +602,12 @@ class EmbeddedStore:
     def dump(self, out: BinaryIO, format: str = "nquads") -> int:
         """Write every quad of the named graphs to ``out`` (``nquads`` or ``trig``), sorted; returns
         the quad count. The merged default graph is left out: loading the dump rebuilds it."""
+        self._write_batch()
         return write_quads((q for q in self.db if not isinstance(q.graph_name, ox.DefaultGraph)), out, format)
 
     def triple_count(self) -> int:
         """The number of quads in the named graphs (the merged default graph not counted)."""
-        self._merge_pending()
+        self._write_batch()
         merged = self.db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=ox.DefaultGraph())
         return len(self.db) - int(next(merged)["n"].value)
 

@@ -1,0 +1,104 @@
+"""A build's new articles, written to the store in batches.
+
+Written one at a time, a new article is one transaction that stores its triples twice, in its
+named graph and in the merged default graph (``store``), and a transaction costs more as the store
+grows. A build instead collects its new articles here and writes each batch with one bulk write
+(``pyoxigraph.Store.bulk_extend``). Measured on 4,000 synthetic articles on disk, side by side:
+2.3 ms of store time an article in batches of 500, 4.3 with only the default graph's copies
+batched, 7.3 one at a time.
+
+A bulk write is not a transaction, so the articles of a batch are listed in a file in the store
+folder (written to disk first) while the batch is written, and the list is removed once it is in. A
+writer that opens a store with a list left over (a build killed while writing a batch) removes the
+listed articles' graphs, whole or in part, and the default-graph triples that no remaining graph
+states: the store then holds whole articles only, as after a one-at-a-time write that was killed,
+and the next build writes the others again.
+
+>>> import pyoxigraph as ox
+>>> batch = Batch(None)
+>>> g = ox.NamedNode("https://w3id.org/aseankg/id/article/0123456789abcdef")
+>>> vnm = ox.NamedNode("https://w3id.org/aseankg/id/country/VNM")
+>>> batch.add(g, [ox.Quad(vnm, ox.NamedNode("http://ex.org/p"), ox.Literal("x"), g)])
+>>> len(batch), g in batch, sorted(str(q.graph_name) for q in batch.quads())
+(1, True, ['<https://w3id.org/aseankg/id/article/0123456789abcdef>', 'DEFAULT'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import settings
+
+#: The file in a store folder that lists the articles of the batch being written.
+BATCH_FILE = "aseankg-batch"
+#: Articles a build writes at once by default (also how far behind the build a reader's view may be).
+BATCH_SIZE = 500
+
+
+class Batch:
+    """New article graphs not written yet: their quads, and their default graph's copies."""
+
+    def __init__(self, folder: str | os.PathLike | None, size: int = BATCH_SIZE):
+        self.path = None if folder is None else Path(folder) / BATCH_FILE
+        self.size = size  # articles that make a batch
+        self._quads: list[ox.Quad] = []
+        self._graphs: set[ox.NamedNode] = set()
+
+    def __len__(self) -> int:
+        """Article graphs in the batch."""
+        return len(self._graphs)
+
+    def __contains__(self, graph: ox.NamedNode) -> bool:
+        return graph in self._graphs
+
+    def add(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """One new article graph (``quads`` all in ``graph``)."""
+        self._graphs.add(graph)
+        self._quads += quads
+        self._quads += [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad to write: the article graphs' and the default graph's."""
+        return self._quads
+
+    def listed(self) -> None:
+        """List the batch's graphs on disk, before the batch is written."""
+        if self.path is not None and self._graphs:
+            with open(self.path, "w", encoding="utf-8") as out:
+                out.write("".join(f"{g.value}\n" for g in sorted(self._graphs, key=str)))
+                out.flush()
+                os.fsync(out.fileno())
+
+    def written(self) -> None:
+        """The batch is in the store: start a new one, and remove the list."""
+        self._quads, self._graphs = [], set()
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+
+def left_over(folder: str | os.PathLike) -> list[str]:
+    """The articles of a batch a build was writing when it was killed (none if it was not)."""
+    try:
+        text = (Path(folder) / BATCH_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def removal(graphs: Iterable[str]) -> str:
+    """The SPARQL Update that removes ``graphs`` and the default-graph triples no other graph
+    states (those of the removed graphs; the default graph holds nothing else of its own)."""
+    names = []
+    for g in graphs:
+        with contextlib.suppress(ValueError):  # a line cut short by a kill names no graph
+            names.append(str(ox.NamedNode(g)))
+    inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
+    return " ;\n".join([f"DROP SILENT GRAPH {g}" for g in names] + [
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER (?g != {inferred}) }} }}"])
