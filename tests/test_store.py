@@ -409,11 +409,11 @@ KILLED_BUILD = textwrap.dedent("""
     from aseankg.store import EmbeddedStore
     bulk, calls = pyoxigraph.Store.bulk_extend, []
 
-    def killed_half_way(self, quads):  # SIGKILL once half of the third batch is in
+    def killed_half_way(self, quads):  # SIGKILL in the middle of the third batch
         quads = list(quads)
         calls.append(1)
         if len(calls) == 3:
-            bulk(self, quads[:len(quads) // 2 + 5])  # an article cut after 5 of its triples
+            bulk(self, quads[:len(quads) // 4 + 5])  # half the graphs, one cut after 5 of its triples
             os.kill(os.getpid(), signal.SIGKILL)
         bulk(self, quads)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -60,11 +60,13 @@ class Batch:
         """One new article graph (``quads`` all in ``graph``)."""
         self._graphs.add(graph)
         self._quads += quads
-        self._quads += [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
-    def quads(self) -> list[ox.Quad]:
-        """Every quad to write: the article graphs' and the default graph's."""
-        return self._quads
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad to write: the article graphs', then the default graph's (made as they are
+        written: a batch of 500 articles held twice cost 160 MiB more at its peak)."""
+        yield from self._quads
+        for q in self._quads:
+            yield ox.Quad(q.subject, q.predicate, q.object)
 
     def listed(self) -> None:
         """List the batch's graphs on disk, before the batch is written."""
