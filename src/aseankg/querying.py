@@ -52,9 +52,10 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from .merge import default_dataset
 from .results import QueryResult, from_oxigraph
 from .safety import QuerySyntaxError
-from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError, default_dataset, generation
+from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError, generation
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle

@@ -47,6 +47,7 @@ from rdflib.term import Node
 from . import batches, settings
 from .batches import Batch
 from .dumps import write_quads
+from .merge import data, default_dataset, has_merge, insert_data, insert_merged, unmerge
 from .results import QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
@@ -217,55 +218,6 @@ def _text(term) -> str | None:
     return None if term is None else str(term)
 
 
-def _data(verb: str, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    """``INSERT DATA`` / ``DELETE DATA`` for quads of one graph, sorted (an empty block is valid)."""
-    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
-    return f"{verb} DATA {{ GRAPH {graph} {{\n{''.join(lines)}}} }}"
-
-
-def _insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    return _data("INSERT", graph, quads)
-
-
-def _unmerge(graphs: Iterable[ox.NamedNode]) -> str:
-    """Remove from the default graph the triples of ``graphs`` that no other merged graph states."""
-    names = [str(g) for g in sorted(graphs, key=str)]
-    unmerged = ", ".join([*names, _iri(settings.INFERENCE_GRAPH)])
-    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?dropped {{ {' '.join(names)} }} GRAPH ?dropped {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other NOT IN ({unmerged})) }} }}")
-
-
-def _insert_merged(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
-    """``INSERT DATA`` of quads into ``graph`` and into the default graph, in one operation (so blank
-    nodes are the same nodes in both)."""
-    lines = "".join(sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads))
-    return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}}\n{lines}}}"
-
-
-def has_merge(db: ox.Store) -> bool:
-    """Whether the default graph of ``db`` holds anything (the merge, once a write has made it)."""
-    return next(db.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
-
-
-def default_dataset(db: ox.Store, inference: bool) -> dict:
-    """The ``pyoxigraph.Store.query`` options that give a query without its own dataset the store's
-    default graph: the merge, plus the inference graph when ``inference``. A store written before
-    the merge was kept (its default graph empty) falls back to the union of its named graphs."""
-    inferred = ox.NamedNode(settings.INFERENCE_GRAPH)
-    if inference:
-        if not has_merge(db):
-            return {"use_default_graph_as_union": True}
-        if db.contains_named_graph(inferred):
-            return {"default_graph": [ox.DefaultGraph(), inferred]}
-        return {"default_graph": ox.DefaultGraph()}
-    if not db.contains_named_graph(inferred):  # nothing to leave out
-        return default_dataset(db, True)
-    # Listing the named graphs is what keeps GRAPH ?g off the inference graph; pyoxigraph pays
-    # for the list at every pattern lookup, so it is only given when there is a graph to leave out.
-    graphs = [g for g in db.named_graphs() if g != inferred]
-    return {"default_graph": ox.DefaultGraph() if has_merge(db) else graphs, "named_graphs": graphs}
-
-
 def _iri(iri: str) -> str:
     """``<iri>`` checked as an absolute IRI (raises ``ValueError``), for SPARQL text."""
     return str(ox.NamedNode(str(iri)))
@@ -415,8 +367,8 @@ class EmbeddedStore:
         drops = [g for g in {ox.NamedNode(str(old)) for old in replaces} | {name}
                  if self.db.contains_named_graph(g)]
         if drops:
-            self._update(" ;\n".join([_unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
-                                     + [_insert_merged(name, quads)]))
+            self._update(" ;\n".join([unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
+                                     + [insert_merged(name, quads)]))
         elif batch is not None:
             batch.add(name, quads)
             if len(batch) >= batch.size:
@@ -475,13 +427,13 @@ class EmbeddedStore:
         if not removed and not (blank and old):
             self._extend(list(added) + ([ox.Quad(q.subject, q.predicate, q.object) for q in added] if merged else []))
         elif merged:
-            self._update(f"{_unmerge([name])} ;\nDROP SILENT GRAPH {name} ;\n{_insert_merged(name, new)}")
+            self._update(f"{unmerge([name])} ;\nDROP SILENT GRAPH {name} ;\n{insert_merged(name, new)}")
         elif blank:
-            self._update(f"DROP SILENT GRAPH {name} ;\n{_insert_data(name, new)}")
+            self._update(f"DROP SILENT GRAPH {name} ;\n{insert_data(name, new)}")
         elif not new:
             self._update(f"DROP SILENT GRAPH {name}")
         else:
-            self._update(f"{_data('DELETE', name, removed)} ;\n{_insert_data(name, added)}")
+            self._update(f"{data('DELETE', name, removed)} ;\n{insert_data(name, added)}")
 
     def merge_default_graph(self) -> int:
         """(Re)build the merged default graph from the named graphs; returns its triple count.
