@@ -33,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import settings
+from .merge import default_copies
 
 #: The file in a store folder that lists the articles of the batch being written.
 BATCH_FILE = "aseankg-batch"
@@ -65,8 +66,7 @@ class Batch:
         """Every quad to write: the article graphs', then the default graph's (made as they are
         written: held twice, a 10,000-article build peaked 64 MiB higher)."""
         yield from self._quads
-        for q in self._quads:
-            yield ox.Quad(q.subject, q.predicate, q.object)
+        yield from default_copies(self._quads)
 
     def listed(self) -> None:
         """List the batch's graphs on disk, before the batch is written."""

@@ -14,7 +14,7 @@ INSERT DATA { GRAPH <https://w3id.org/aseankg/id/article/0123456789abcdef> {
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -38,6 +38,12 @@ def unmerge(graphs: Iterable[ox.NamedNode]) -> str:
     unmerged = ", ".join([*names, str(ox.NamedNode(settings.INFERENCE_GRAPH))])
     return (f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?dropped {{ {' '.join(names)} }} GRAPH ?dropped {{ ?s ?p ?o }} "
             f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other NOT IN ({unmerged})) }} }}")
+
+
+def default_copies(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad's copy in the default graph (the merge's share of a named graph's quads)."""
+    for q in quads:
+        yield ox.Quad(q.subject, q.predicate, q.object)
 
 
 def insert_merged(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:

@@ -47,7 +47,7 @@ from rdflib.term import Node
 from . import batches, settings
 from .batches import Batch
 from .dumps import write_quads
-from .merge import data, default_dataset, has_merge, insert_data, insert_merged, unmerge
+from .merge import data, default_copies, default_dataset, has_merge, insert_data, insert_merged, unmerge
 from .results import QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
@@ -374,7 +374,7 @@ class EmbeddedStore:
             if len(batch) >= batch.size:
                 self._write_batch()
         else:  # a new article: one transaction that only adds, far quicker than an update
-            self._extend(quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+            self._extend([*quads, *default_copies(quads)])
 
     @contextlib.contextmanager
     def writing_in_batches(self, size: int = batches.BATCH_SIZE) -> Iterator[None]:
@@ -425,7 +425,7 @@ class EmbeddedStore:
         removed, added = old - new, new - old
         blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in old | new)
         if not removed and not (blank and old):
-            self._extend(list(added) + ([ox.Quad(q.subject, q.predicate, q.object) for q in added] if merged else []))
+            self._extend([*added, *(default_copies(added) if merged else ())])
         elif merged:
             self._update(f"{unmerge([name])} ;\nDROP SILENT GRAPH {name} ;\n{insert_merged(name, new)}")
         elif blank:
