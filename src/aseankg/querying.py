@@ -53,7 +53,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from .merge import default_dataset
-from .results import QueryResult, from_oxigraph
+from .results import QueryResult, from_oxigraph, serialized_solutions
 from .safety import QuerySyntaxError
 from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError, generation
 
@@ -152,17 +152,35 @@ def execute(db: ox.Store, job: QueryJob) -> Answer:
     elif not job.own_dataset:
         options = default_dataset(db, job.inference)
     try:
-        result = from_oxigraph(db.query(job.sparql, base_iri=job.base_iri, **options), max_rows=job.max_rows)
+        answer = db.query(job.sparql, base_iri=job.base_iri, **options)
+        fmt = job.formats.get("select", "json")
+        if isinstance(answer, ox.QuerySolutions) and (fmt := _NATIVE.get(fmt)):
+            try:
+                return _within(job, Answer("select", job.formats.get("select", "json"),
+                                           *serialized_solutions(answer, fmt, max_rows=job.max_rows)))
+            except MemoryError as error:  # a value past Oxigraph's result reader: rdflib's writers
+                if "buffer" not in str(error):
+                    raise
+                answer = db.query(job.sparql, base_iri=job.base_iri, **options)
+        result = from_oxigraph(answer, max_rows=job.max_rows)
     except SyntaxError as error:
         raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
     except OSError as error:
         raise StoreError(f"querying the store failed: {error}") from error
     fmt = job.formats.get(result.kind, "json" if result.kind != "graph" else "turtle")
-    body = serialize(result, fmt)
-    if job.max_bytes is not None and len(body) > job.max_bytes:
-        raise QueryOverLimit(f"the answer is {len(body) / MIB:,.1f} MiB; the limit is "
+    return _within(job, Answer(result.kind, fmt, serialize(result, fmt), len(result), result.truncated))
+
+
+#: The SELECT formats Oxigraph writes itself (``table`` is SPARQL JSON).
+_NATIVE = {"json": "json", "table": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+
+
+def _within(job: QueryJob, answer: Answer) -> Answer:
+    """``answer``, unless it is over the job's byte limit."""
+    if job.max_bytes is not None and len(answer.body) > job.max_bytes:
+        raise QueryOverLimit(f"the answer is {len(answer.body) / MIB:,.1f} MiB; the limit is "
                              f"{job.max_bytes / MIB:,.1f} MiB: select fewer or shorter values, or add a LIMIT")
-    return Answer(result.kind, fmt, body, len(result), result.truncated)
+    return answer
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:

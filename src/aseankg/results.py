@@ -325,6 +325,67 @@ class QueryResult:
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
 
+class _Enough(Exception):
+    """Raised into Oxigraph's serializer to stop it (and the query's evaluation) at the row cap."""
+
+
+class _Lines:
+    """A binary sink that keeps what Oxigraph writes and stops it past ``limit`` lines."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.limit = limit
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.parts.append(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.limit is not None and self.lines > self.limit:
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialized_solutions(solutions: ox.QuerySolutions, format: str = "json", *,
+                         max_rows: int | None = None) -> tuple[bytes, int, bool]:
+    """SELECT rows serialised by Oxigraph: ``(body, rows, truncated)``, cut at ``max_rows``.
+
+    The rows are written as TSV first (one row a line, so the cap is a count of line ends, and the
+    query stops there), then read back and written in ``format`` (``json``, ``xml``, ``csv``,
+    ``tsv``): two passes in native code, where turning every value into an rdflib term and back
+    cost 1.2-1.5x Oxigraph's own time on answers of a thousand rows. Raises ``MemoryError`` for a
+    value too long for Oxigraph's result reader (16 MiB): ``from_oxigraph`` takes those.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://ex.org/a"), ox.NamedNode("http://ex.org/p"), ox.Literal("x")))
+    >>> serialized_solutions(store.query("SELECT ?o WHERE { ?s ?p ?o }"), "csv")
+    (b'o\\r\\nx\\r\\n', 1, False)
+    >>> serialized_solutions(store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 } }"), "tsv", max_rows=2)
+    (b'?n\\n1\\n2\\n', 2, True)
+    """
+    sink = _Lines(None if max_rows is None else max_rows + 1)  # the header line, then the rows
+    truncated = False
+    try:
+        solutions.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _Enough:
+        truncated = True
+    tsv = b"".join(sink.parts)
+    if truncated:
+        end = -1
+        for _ in range(max_rows + 1):
+            end = tsv.index(b"\n", end + 1)
+        tsv = tsv[:end + 1]
+    rows = tsv.count(b"\n") - 1
+    fmt = format.lower()
+    if fmt == "tsv":
+        return tsv, rows, truncated
+    data = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=SELECT_FORMATS[fmt])
+    return (xml_safe_bytes(data) if fmt == "xml" else data), rows, truncated
+
+
 def _json_term(term: Node) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
