@@ -301,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         os.replace(temporary, args.out)
         return results
 
+    if args.scratch is not None:
+        Path(args.scratch).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.scratch, prefix="aseankg-bench-") as scratch:
         measured = run(plan, sections, scratch, log, save)
     results = save(measured, complete=True)
