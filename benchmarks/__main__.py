@@ -56,7 +56,7 @@ QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_r
              cold_starts=1, query_cap=4.0, library_triples=5_000, library_runs=1, rdflib_cap=3.0,
              inference={5_000: 5.0}, export_nodes=300, consolidation={30: 2},
              adhoc_variants=2, adhoc_w3c=40, adhoc_large_variants=1)
-FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=2,
+FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=5,
             load_seconds=5.0, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
             rdflib_cap=20.0, inference={100_000: 60.0, 1_000_000: 30.0}, inference_runs=1,
             export_nodes=100_000, export_runs=1, consolidation={100: 3, 10_000: 1}, build_jobs={1_000: 2})

@@ -150,7 +150,11 @@ def _graph_name(graph: str | None):
 
 def triple_to_quad(triple: tuple[Node, Node, Node], graph: str | None = None,
                    cache: TermCache | None = None) -> ox.Quad:
-    """A pyoxigraph ``Quad`` in named graph ``graph`` (the default graph if ``None``)."""
+    """A pyoxigraph ``Quad`` in named graph ``graph`` (the default graph if ``None``) from an rdflib
+    triple or a pyoxigraph ``Triple``."""
+    if isinstance(triple, ox.Triple):
+        return ox.Quad(triple.subject, triple.predicate, triple.object,
+                       _graph_name(graph) if cache is None else cache.graph_name(graph))
     s, p, o = triple
     if cache is None:
         return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(graph))
@@ -165,9 +169,14 @@ def quad_to_triple(quad, cache: TermCache | None = None) -> tuple[Node, Node, No
 
 
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[str]:
-    """N-Triples lines (with the final newline) for rdflib triples; each IRI is checked."""
+    """N-Triples lines (with the final newline) for rdflib triples (each IRI is checked) or
+    pyoxigraph ``Triple``s."""
     cache = TermCache()
-    for s, p, o in triples:
+    for triple in triples:
+        if isinstance(triple, ox.Triple):
+            yield f"{triple} .\n"
+            continue
+        s, p, o = triple
         yield f"{cache.ox(s)} {cache.ox(p)} {cache.ox(o)} .\n"
 
 
