@@ -112,16 +112,17 @@ def wait_until_answered(server: Server, sparql: str, *, limit: float = 300.0) ->
     raise RuntimeError(f"{server.name} did not answer within {limit:g} s")
 
 
-def start_aseankg(store: str | os.PathLike, *, workers: int = 2, threads: int = 8, time_limit: float = 300.0,
+def start_aseankg(store: str | os.PathLike, *, workers: int | None = None, threads: int = 8, time_limit: float = 300.0,
                   max_rows: int = 10_000_000) -> Server:
     """``aseankg serve`` on ``store`` (no build), read-only, on a free loopback port. The harness is one
     client standing for many users, so the per-client limits (2 requests at once, 30 s of worker time
-    a minute: 429 past them) are lifted; the server's own capacity is what is measured."""
+    a minute: 429 past them) are lifted; the server's own capacity, with its default workers, is
+    what is measured."""
     port = free_port()
     code = "from aseankg.cli import main; main()"
     process = subprocess.Popen(
         [sys.executable, "-c", code, "serve", "--store", str(store), "--no-build", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--threads", str(threads),
+         "--port", str(port), *(["--workers", str(workers)] if workers is not None else []), "--threads", str(threads),
          "--time-limit", str(time_limit), "--max-rows", str(max_rows),
          "--client-concurrency", "1000", "--client-budget", "1000000"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -191,3 +191,16 @@ def test_query_page_in_chromium(server):
             browser.close()
     off_host = [u for u in requests if not u.startswith("data:") and urllib.parse.urlparse(u).hostname != "127.0.0.1"]
     assert requests and not off_host
+
+
+def test_by_default_a_busy_client_has_a_worker_for_every_core(tmp_path):
+    """``--workers`` defaults to the cores + 1: clients past their light allowance hold all general
+    workers but one, so they can still keep every core busy."""
+    from aseankg.buildjobs import available_cores
+    from aseankg.store import EmbeddedStore
+
+    EmbeddedStore(tmp_path / "kg").close()
+    cores = available_cores()
+    with served(tmp_path / "kg", "--no-build", workers=cores + 1) as base:
+        health = _health(base)
+    assert (len(health["workers"]), len(health["quick_workers"])) == (cores + 1, 1)

@@ -385,7 +385,9 @@ def reason(store: str | None, engine: str) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, help="Bytes a request body may have.")
 @click.option("--max-query-length", default=100_000, show_default=True, help="Characters a query may have.")
 @click.option("--max-answer", default=64, show_default=True, help="MiB one serialised answer may have.")
-@click.option("--workers", default=2, show_default=True, help="Query worker processes (embedded store).")
+@click.option("--workers", type=int, default=None,
+              help="Query worker processes (embedded store)  [default: the cores available + 1, so that "
+                   "busy clients can use every core while one worker stays free for light ones]")
 @click.option("--worker-memory", default=2048, show_default=True,
               help="MiB of address space a query worker may have (0: no cap); a job that needs more gets 503.")
 @click.option("--threads", default=32, show_default=True, help="HTTP threads (a request holds one while it runs).")
@@ -414,7 +416,7 @@ def reason(store: str | None, engine: str) -> None:
               help="Bearer token that updates must carry (default: $ASEANKG_TOKEN).")
 @click.option("--no-build", is_flag=True, help="Do not build the bundled articles into an empty store.")
 def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: int, max_body: int,
-          max_query_length: int, max_answer: int, workers: int, worker_memory: int, threads: int,
+          max_query_length: int, max_answer: int, workers: int | None, worker_memory: int, threads: int,
           max_connections: int, idle_timeout: float, request_timeout: float, send_timeout: float,
           client_concurrency: int,
           client_budget: float, queue_wait: float, quick_workers: int, quick_limit: float, allow_update: bool,
@@ -435,6 +437,10 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     if allow_update and not token:
         raise click.UsageError("--allow-update needs --token (or $ASEANKG_TOKEN): updates carry it as a "
                                "bearer token")
+    if workers is None:
+        from .buildjobs import available_cores
+
+        workers = available_cores() + 1
     # Without --allow-update the server only reads: it opens the store read-only and follows what a
     # build in another process commits, so articles are added while it serves. Only a first run that
     # builds the bundled articles may make the store.
