@@ -28,6 +28,8 @@ from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request
 
+from .security import set_missing
+
 #: What a read-only view tells other origins: anyone may read, with GET and an ``Accept`` header.
 HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -47,9 +49,7 @@ def shared(view: Callable) -> Callable:
 
 def add_headers(response: Response, headers: dict[str, str] = HEADERS) -> Response:
     """Set the CORS ``headers`` on ``response`` (a view that set one itself keeps its own value)."""
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    return response
+    return set_missing(response, headers)
 
 
 def _for_shared_views(response: Response) -> Response:

@@ -18,6 +18,8 @@ not be framed (clickjacking), content types are not sniffed, and no referrer lea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, Response
 
 #: Where a page may load things from: only this app (``data:`` for the empty favicon), never framed.
@@ -36,8 +38,15 @@ HEADERS = {
 
 def add_headers(response: Response) -> Response:
     """Set ``HEADERS`` on ``response`` where the view did not set them."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    return set_missing(response, HEADERS)
+
+
+def set_missing(response: Response, headers: Mapping[str, str]) -> Response:
+    """Set ``headers`` on ``response``, each unless the response has one of that name already: one
+    pass over its headers (werkzeug's ``setdefault`` scans them all for each name, a tenth of a
+    cheap query's time in the app)."""
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in headers.items() if name.lower() not in present])
     return response
 
 

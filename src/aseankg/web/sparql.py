@@ -80,8 +80,9 @@ def sparql():
     if len(body) > limits.max_body:
         return _plain(f"the request body is over the {limits.max_body:,} byte limit", 413)
     try:
-        op = read_operation(request.method, url_params(request.query_string),
-                            request.headers.get("Content-Type"), body, max_length=limits.max_query_length)
+        params = url_params(request.query_string)
+        op = read_operation(request.method, params, request.headers.get("Content-Type"), body,
+                            max_length=limits.max_query_length)
     except ProtocolError as error:
         return _plain(error.message, error.status)
     html = wants_html() and not op.formats
@@ -91,7 +92,7 @@ def sparql():
         return run_update(ep, op)
     if html:
         return query_page(op)
-    return run_query(ep, op)
+    return run_query(ep, op, download=bool((params.get("download") or [""])[0]))
 
 
 def describe() -> Response:
@@ -134,7 +135,7 @@ def _failure(error: Exception) -> Response:
     return _plain(str(error), 500)
 
 
-def run_query(ep: Endpoint, op: Operation) -> Response:
+def run_query(ep: Endpoint, op: Operation, *, download: bool = False) -> Response:
     try:
         kind = ep.check(op)
         fmt = choose_format(kind, request.accept_mimetypes, op.formats)
@@ -148,7 +149,7 @@ def run_query(ep: Endpoint, op: Operation) -> Response:
     body = answer.body
     if answer.truncated:
         headers["X-Result-Truncated"] = f"cut at {ep.limits.max_rows} rows"
-    if request.args.get("download"):
+    if download:
         extension = {"json": "json", "jsonld": "jsonld", "turtle": "ttl", "nt": "nt", "nquads": "nq"}
         headers["Content-Disposition"] = f'attachment; filename="results.{extension.get(fmt, fmt)}"'
         if fmt in ("csv", "tsv"):  # a download is for spreadsheets: no cell may run as a formula
