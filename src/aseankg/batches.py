@@ -80,8 +80,7 @@ class Batch:
         """The batch is in the store: start a new one, and remove the list."""
         self._quads, self._graphs = [], set()
         if self.path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
+            forget(self.path.parent)
 
 
 def left_over(folder: str | os.PathLike) -> list[str]:
@@ -91,6 +90,12 @@ def left_over(folder: str | os.PathLike) -> list[str]:
     except FileNotFoundError:
         return []
     return [line for line in text.splitlines() if line.strip()]
+
+
+def forget(folder: str | os.PathLike) -> None:
+    """Remove the list of a batch from the store folder (the batch is in, or was removed)."""
+    with contextlib.suppress(FileNotFoundError):
+        (Path(folder) / BATCH_FILE).unlink()
 
 
 def removal(graphs: Iterable[str]) -> str:

@@ -43,7 +43,7 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes that extract and check articles; the store is written in input order, the "
                    "same bytes whatever the number. One by default: the single writer is the bottleneck "
-                   "(two jobs measured 1.16x of one on 2 cores).")
+                   "(two jobs measured 1.11-1.22x of one on 2 cores).")
 @click.option("--batch", type=click.IntRange(min=1), default=BATCH_SIZE, show_default=True,
               help="New articles written to an embedded store at once, in one bulk write: a smaller batch "
                    "shows them to readers sooner, a larger one writes faster.")

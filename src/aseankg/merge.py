@@ -21,10 +21,14 @@ import pyoxigraph as ox
 from . import settings
 
 
+def _lines(quads: Iterable[ox.Quad]) -> str:
+    """The quads' triples as N-Triples lines, sorted."""
+    return "".join(sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads))
+
+
 def data(verb: str, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     """``INSERT DATA`` / ``DELETE DATA`` for quads of one graph, sorted (an empty block is valid)."""
-    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
-    return f"{verb} DATA {{ GRAPH {graph} {{\n{''.join(lines)}}} }}"
+    return f"{verb} DATA {{ GRAPH {graph} {{\n{_lines(quads)}}} }}"
 
 
 def insert_data(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
@@ -49,7 +53,7 @@ def default_copies(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
 def insert_merged(graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
     """``INSERT DATA`` of quads into ``graph`` and into the default graph, in one operation (so blank
     nodes are the same nodes in both)."""
-    lines = "".join(sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads))
+    lines = _lines(quads)
     return f"INSERT DATA {{ GRAPH {graph} {{\n{lines}}}\n{lines}}}"
 
 

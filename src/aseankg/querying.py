@@ -160,11 +160,11 @@ def execute(db: ox.Store, job: QueryJob, *, datasets: dict[bool, dict] | None = 
                 datasets[job.inference] = options
     try:
         answer = db.query(job.sparql, base_iri=job.base_iri, **options)
-        fmt = job.formats.get("select", "json")
-        if isinstance(answer, ox.QuerySolutions) and (fmt := _NATIVE.get(fmt)):
+        asked = job.formats.get("select", "json")
+        if isinstance(answer, ox.QuerySolutions) and (native := _NATIVE.get(asked)):
             try:
-                return _within(job, Answer("select", job.formats.get("select", "json"),
-                                           *serialized_solutions(answer, fmt, max_rows=job.max_rows)))
+                return _within(job, Answer("select", asked,
+                                           *serialized_solutions(answer, native, max_rows=job.max_rows)))
             except MemoryError as error:  # a value past Oxigraph's result reader: rdflib's writers
                 if "buffer" not in str(error):
                     raise

@@ -152,14 +152,12 @@ def triple_to_quad(triple: tuple[Node, Node, Node], graph: str | None = None,
                    cache: TermCache | None = None) -> ox.Quad:
     """A pyoxigraph ``Quad`` in named graph ``graph`` (the default graph if ``None``) from an rdflib
     triple or a pyoxigraph ``Triple``."""
+    name = _graph_name(graph) if cache is None else cache.graph_name(graph)
     if isinstance(triple, ox.Triple):
-        return ox.Quad(triple.subject, triple.predicate, triple.object,
-                       _graph_name(graph) if cache is None else cache.graph_name(graph))
+        return ox.Quad(triple.subject, triple.predicate, triple.object, name)
     s, p, o = triple
-    if cache is None:
-        return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(graph))
-    convert = cache.ox
-    return ox.Quad(convert(s), convert(p), convert(o), cache.graph_name(graph))
+    convert = to_oxigraph if cache is None else cache.ox
+    return ox.Quad(convert(s), convert(p), convert(o), name)
 
 
 def quad_to_triple(quad, cache: TermCache | None = None) -> tuple[Node, Node, Node]:

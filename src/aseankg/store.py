@@ -296,7 +296,7 @@ class EmbeddedStore:
             self.merge_default_graph()  # a store from before the merged default graph
         if not read_only and (killed := batches.left_over(folder)):  # a build killed while writing a batch
             self._update(batches.removal(killed))
-            Batch(folder).written()
+            batches.forget(folder)
 
     @classmethod
     def over(cls, db: ox.Store, location: str) -> EmbeddedStore:
