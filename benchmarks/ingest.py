@@ -26,7 +26,7 @@ def build_once(corpus: str, store_dir: str, chunk: int) -> dict:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     from aseankg import naming
     from aseankg.extraction import extract
-    from aseankg.ingest import Pipeline
+    from aseankg.ingest import Pipeline, store_form
     from aseankg.rdf import article_graph
     from aseankg.reading import ArticleError, article_files, read_file
     from aseankg.stores import open_store
@@ -64,7 +64,7 @@ def build_once(corpus: str, store_dir: str, chunk: int) -> dict:
                     if not result.conforms:
                         quarantined += 1
                         continue
-                    store.write_article(naming.article_iri(item.id), graph)
+                    store.write_article(naming.article_iri(item.id), store_form(list(graph)))
                     seconds["store"] += clock() - t4
                     articles += 1
                     triples += len(graph)

@@ -395,6 +395,44 @@ def test_a_build_writes_new_articles_in_batches(tmp_path, make_article):
         assert default_graph(plain) == default_graph(EmbeddedStore(tmp_path / "kg", read_only=True))
 
 
+def test_a_batch_loads_ntriples_as_the_same_quads(tmp_path, make_article):
+    """Articles handed over as N-Triples bytes (``ingest.store_form``, what a build writes) give the
+    store the bytes that writing their triples one at a time gives, literals that hold " .", a
+    newline, quotes and a backslash included; a graph with a blank node is handed over as triples."""
+    from aseankg.ingest import store_form
+    from aseankg.results import NTriples
+
+    tricky = Literal('ends with " .\n and a \\ then .\n', lang="en")
+    articles = [make_article(n) for n in range(5)]
+    articles[1][1].append((VNM, RDFS.comment, tricky))
+    blank = BNode()
+    articles[2][1].extend([(VNM, AKG.note, blank), (blank, RDFS.label, Literal("x"))])
+    forms = [store_form(triples) for _, triples in articles]
+    assert [isinstance(f, NTriples) for f in forms] == [True, True, False, True, True]
+    assert set(forms[1]) == {to_oxigraph_triple(t) for t in articles[1][1]}
+    with EmbeddedStore(tmp_path / "kg") as db:
+        with db.writing_in_batches(3):
+            for (iri, _), form in zip(articles, forms, strict=True):
+                db.write_article(iri, form)
+        assert tricky in {o for _, _, o in default_graph(db)}
+        merge = default_graph(db)
+        assert merge == graphs_union(db)
+        loaded = io.BytesIO()
+        db.dump(loaded)
+    with EmbeddedStore(tmp_path / "plain") as plain:
+        for iri, triples in articles:
+            plain.write_article(iri, triples)
+        written = io.BytesIO()
+        plain.dump(written)
+        assert written.getvalue() == loaded.getvalue() and default_graph(plain) == merge
+
+
+def to_oxigraph_triple(triple):
+    import pyoxigraph as ox
+
+    return ox.Triple(*(to_oxigraph(t) for t in triple))
+
+
 def ox_name(iri: str):
     import pyoxigraph as ox
 
@@ -406,29 +444,43 @@ KILLED_BUILD = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from conftest import synthetic_article
     import pyoxigraph
+    from aseankg.ingest import store_form
     from aseankg.store import EmbeddedStore
     bulk, calls = pyoxigraph.Store.bulk_extend, []
 
     def killed_half_way(self, quads):  # SIGKILL in the middle of the third batch
         quads = list(quads)
-        calls.append(1)
+        if quads:  # a batch of N-Triples has no quads to extend with
+            calls.append(1)
         if len(calls) == 3:
             bulk(self, quads[:len(quads) // 4 + 5])  # half the graphs, one cut after 5 of its triples
             os.kill(os.getpid(), signal.SIGKILL)
         bulk(self, quads)
 
+    def killed_loading(self, text, format):  # the same, for articles given as N-Triples
+        calls.append(1)
+        if len(calls) == 3:
+            lines = text.splitlines(keepends=True)
+            load(self, b"".join(lines[:len(lines) // 4 + 5]), format=format)
+            os.kill(os.getpid(), signal.SIGKILL)
+        load(self, text, format=format)
+
+    load = pyoxigraph.Store.bulk_load
     pyoxigraph.Store.bulk_extend = killed_half_way
+    pyoxigraph.Store.bulk_load = killed_loading
     store = EmbeddedStore({location!r})
     with store.writing_in_batches(40):
         for i in range(100000):
-            store.write_article(*synthetic_article(i))
+            iri, triples = synthetic_article(i)
+            store.write_article(iri, store_form(triples) if {ntriples} else triples)
             print(i, flush=True)
 """)
 
 
-def test_a_build_killed_while_writing_a_batch_leaves_whole_articles(tmp_path, make_article):
+@pytest.mark.parametrize("ntriples", [False, True], ids=["triples", "ntriples"])
+def test_a_build_killed_while_writing_a_batch_leaves_whole_articles(tmp_path, make_article, ntriples):
     location = tmp_path / "kg"
-    code = KILLED_BUILD.format(tests=str(Path(__file__).parent), location=str(location))
+    code = KILLED_BUILD.format(tests=str(Path(__file__).parent), location=str(location), ntriples=ntriples)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert (location / batches.BATCH_FILE).exists()

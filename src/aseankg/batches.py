@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from . import settings
 from .merge import default_copies
+from .results import NTriples
 
 #: The file in a store folder that lists the articles of the batch being written.
 BATCH_FILE = "aseankg-batch"
@@ -48,6 +49,7 @@ class Batch:
         self.path = None if folder is None else Path(folder) / BATCH_FILE
         self.size = size  # articles that make a batch
         self._quads: list[ox.Quad] = []
+        self._texts: list[bytes] = []  # N-Quads, loaded as they are
         self._graphs: set[ox.NamedNode] = set()
 
     def __len__(self) -> int:
@@ -61,6 +63,15 @@ class Batch:
         """One new article graph (``quads`` all in ``graph``)."""
         self._graphs.add(graph)
         self._quads += quads
+
+    def add_text(self, graph: ox.NamedNode, triples: NTriples) -> None:
+        """One new article graph as N-Triples bytes: its quads and their default-graph copies."""
+        self._graphs.add(graph)
+        self._texts += (triples.in_graph(graph.value), triples)
+
+    def text(self) -> bytes:
+        """The N-Quads to load (after :meth:`quads`)."""
+        return b"".join(self._texts)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad to write: the article graphs', then the default graph's (made as they are
@@ -78,7 +89,7 @@ class Batch:
 
     def written(self) -> None:
         """The batch is in the store: start a new one, and remove the list."""
-        self._quads, self._graphs = [], set()
+        self._quads, self._texts, self._graphs = [], [], set()
         if self.path is not None:
             forget(self.path.parent)
 

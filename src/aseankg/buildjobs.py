@@ -28,11 +28,8 @@ import signal
 import threading
 from collections.abc import Iterable, Iterator
 
-import pyoxigraph as ox
-
 from . import naming
 from .reading import ArticleError
-from .results import ntriples_lines
 
 #: Articles read ahead of the writer, per worker.
 AHEAD = 8
@@ -59,22 +56,11 @@ def _worker_signals() -> None:
 
 
 def _prepare(task):
-    """A worker's step: ``None`` for an article the writer will not need (an error, or one stored).
-    The triples cross as N-Triples bytes, which the writer reads back with Oxigraph's parser:
-    unpickling rdflib terms and turning them into Oxigraph's was a third of its time."""
+    """A worker's step: ``None`` for an article the writer will not need (an error, or one stored)."""
     if task is None:
         return None
     item, key = task
-    done = _step(_validator, item, key)
-    if done.triples:
-        done.triples = "".join(ntriples_lines(done.triples)).encode()
-    return done
-
-
-def _unpacked(done):
-    if done is not None and isinstance(done.triples, bytes):
-        done.triples = [quad.triple for quad in ox.parse(done.triples, format=ox.RdfFormat.N_TRIPLES)]
-    return done
+    return _step(_validator, item, key)
 
 
 class Ahead:
@@ -117,7 +103,7 @@ class Ahead:
         for done in self._pool.imap(_prepare, self._feed(), chunksize=1):
             entry = self._pending.popleft()
             self._room.release()
-            self._current = (entry[2], _unpacked(done))
+            self._current = (entry[2], done)
             yield entry
         self._finished = True
 

@@ -166,9 +166,25 @@ def quad_to_triple(quad, cache: TermCache | None = None) -> tuple[Node, Node, No
     return convert(quad.subject), convert(quad.predicate), convert(quad.object)
 
 
+class NTriples(bytes):
+    """Triples as N-Triples bytes, one per line, with no blank node (a build worker's article graph:
+    a store can load it as it is, in native code). Iterating gives pyoxigraph ``Triple``s."""
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return (quad.triple for quad in ox.parse(bytes(self), format=ox.RdfFormat.N_TRIPLES))
+
+    def in_graph(self, graph: str) -> bytes:
+        """The same triples as N-Quads in ``graph``: a line ends with " .\\n" only (a newline in a
+        literal is escaped)."""
+        return self.replace(b" .\n", f" <{graph}> .\n".encode())
+
+
 def ntriples_lines(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[str]:
     """N-Triples lines (with the final newline) for rdflib triples (each IRI is checked) or
     pyoxigraph ``Triple``s."""
+    if isinstance(triples, NTriples):
+        yield from triples.decode().splitlines(keepends=True)
+        return
     cache = TermCache()
     for triple in triples:
         if isinstance(triple, ox.Triple):

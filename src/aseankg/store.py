@@ -48,7 +48,7 @@ from . import batches, settings
 from .batches import Batch
 from .dumps import write_quads
 from .merge import data, default_copies, default_dataset, has_merge, insert_data, insert_merged, unmerge
-from .results import QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
+from .results import NTriples, QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
 
 #: Seconds a query may run when the caller names no limit (``KnowledgeGraph.query``, ``aseankg query``).
@@ -357,24 +357,28 @@ class EmbeddedStore:
     # ---------------------------------------------------------------------------------- writing
     def write_article(self, iri: str, triples: Iterable[tuple], *, replaces: Iterable[str] = ()) -> None:
         """Replace graph ``iri`` by ``triples`` and drop the graphs in ``replaces``, in one transaction
-        (a new article inside ``writing_in_batches``: with its batch)."""
+        (a new article inside ``writing_in_batches``: with its batch; ``results.NTriples`` go into
+        the batch as they are)."""
         name = ox.NamedNode(str(iri))
-        cache = TermCache()
-        quads = [triple_to_quad(t, name.value, cache) for t in triples]
         batch = self._batch
         if batch is not None and (replaces or name in batch):
             self._write_batch()  # what this write drops must be stored first
         drops = [g for g in {ox.NamedNode(str(old)) for old in replaces} | {name}
                  if self.db.contains_named_graph(g)]
-        if drops:
-            self._update(" ;\n".join([unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
-                                     + [insert_merged(name, quads)]))
-        elif batch is not None:
-            batch.add(name, quads)
-            if len(batch) >= batch.size:
-                self._write_batch()
-        else:  # a new article: one transaction that only adds, far quicker than an update
-            self._extend([*quads, *default_copies(quads)])
+        if batch is not None and not drops and isinstance(triples, NTriples):
+            batch.add_text(name, triples)
+        else:
+            cache = TermCache()
+            quads = [triple_to_quad(t, name.value, cache) for t in triples]
+            if drops:
+                self._update(" ;\n".join([unmerge(drops)] + [f"DROP SILENT GRAPH {g}" for g in sorted(drops, key=str)]
+                                         + [insert_merged(name, quads)]))
+            elif batch is not None:
+                batch.add(name, quads)
+            else:  # a new article: one transaction that only adds, far quicker than an update
+                self._extend([*quads, *default_copies(quads)])
+        if batch is not None and len(batch) >= batch.size:
+            self._write_batch()
 
     @contextlib.contextmanager
     def writing_in_batches(self, size: int = batches.BATCH_SIZE) -> Iterator[None]:
@@ -403,7 +407,9 @@ class EmbeddedStore:
         try:
             batch.listed()
             self.db.bulk_extend(batch.quads())
-        except OSError as error:
+            if text := batch.text():
+                self.db.bulk_load(text, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as error:
             raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
         batch.written()
         self._changed()
