@@ -38,6 +38,9 @@ from .results import NTriples
 
 #: The file in a store folder that lists the articles of the batch being written.
 BATCH_FILE = "aseankg-batch"
+#: The file in a store folder that lists what a bulk write of derived triples (consolidation's
+#: claims, ``EmbeddedStore.update_in_bulk``) must redo if it is killed.
+PENDING_FILE = "aseankg-pending"
 #: Articles a build writes at once by default (also how far behind the build a reader's view may be).
 BATCH_SIZE = 500
 
@@ -82,10 +85,7 @@ class Batch:
     def listed(self) -> None:
         """List the batch's graphs on disk, before the batch is written."""
         if self.path is not None and self._graphs:
-            with open(self.path, "w", encoding="utf-8") as out:
-                out.write("".join(f"{g.value}\n" for g in sorted(self._graphs, key=str)))
-                out.flush()
-                os.fsync(out.fileno())
+            write_list(self.path, sorted(g.value for g in self._graphs))
 
     def written(self) -> None:
         """The batch is in the store: start a new one, and remove the list."""
@@ -94,13 +94,26 @@ class Batch:
             forget(self.path.parent)
 
 
-def left_over(folder: str | os.PathLike) -> list[str]:
-    """The articles of a batch a build was writing when it was killed (none if it was not)."""
+def write_list(path: Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` to ``path``, on disk before this returns."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("".join(f"{line}\n" for line in lines))
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def read_list(path: Path) -> list[str]:
+    """The lines :func:`write_list` wrote (none if there is no file; a line cut by a kill included)."""
     try:
-        text = (Path(folder) / BATCH_FILE).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
     return [line for line in text.splitlines() if line.strip()]
+
+
+def left_over(folder: str | os.PathLike) -> list[str]:
+    """The articles of a batch a build was writing when it was killed (none if it was not)."""
+    return read_list(Path(folder) / BATCH_FILE)
 
 
 def forget(folder: str | os.PathLike) -> None:

@@ -75,6 +75,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SINGLE_VALUED = (SCHEMA.startDate, SCHEMA.endDate, AKG.ordinal, AKG.location, AKG.hostCountry,
                  AKG.reportedStatus, AKG.inSeries, SCHEMA.eventAttendanceMode, AKG.represents,
                  AKG.chairCountry, AKG.ofOrganization, AKG.year, AKG.theme)
+#: Where claims' IRIs start (a correction is reified with ``rdf:subject`` too).
+CLAIM_NS = settings.ID_NS + "claim/"
 #: Rules measured on fewer facts than this count as unmeasured (0.5).
 MIN_RULE_SAMPLE = 10
 
@@ -102,6 +104,10 @@ RULE_PRECISION: dict[str, float] = rule_precision()
 RANKS = {"preferred": AKG.PreferredRank, "normal": AKG.NormalRank, "deprecated": AKG.DeprecatedRank}
 #: How many entities one update handles (keeps each SPARQL update a few hundred kB).
 BATCH = 500
+#: From this many new lines on, a store that can (``EmbeddedStore.update_in_bulk``) adds them in a
+#: bulk load: its fixed cost, 24 ms, is repaid from about 15,000 (0.18 against 0.22 s for 20,000;
+#: 0.4 against 1.3 s for 86,000 claims' lines).
+BULK_MIN = 15_000
 
 
 @dataclass
@@ -126,7 +132,7 @@ class Claim:
     @property
     def iri(self) -> URIRef:
         key = f"{self.subject}|{self.property}|{self.term.n3()}".encode()
-        return URIRef(settings.ID_NS + "claim/" + hashlib.sha1(key).hexdigest()[:16])
+        return URIRef(CLAIM_NS + hashlib.sha1(key).hexdigest()[:16])
 
 
 @dataclass
@@ -315,8 +321,14 @@ def consolidate(store, entities: Iterable[URIRef] | None = None) -> Consolidatio
     report = ConsolidationReport()
     if everything:
         _drop_claims_of_other_properties(store)
-    for start in range(0, len(entities), BATCH):
-        _consolidate_batch(store, entities[start:start + BATCH], corrections, report)
+    # the entities whose bulk write a kill cut short (``EmbeddedStore.update_in_bulk``) go first:
+    # listed again while they are rewritten, they are not lost if this run is killed too
+    redo = sorted({URIRef(e) for e in (store.unfinished() if hasattr(store, "unfinished") else ())})
+    rest = sorted(set(entities) - set(redo))
+    for start in range(0, len(redo), BATCH):
+        _consolidate_batch(store, redo[start:start + BATCH], corrections, report)
+    for start in range(0, len(rest), BATCH):
+        _consolidate_batch(store, rest[start:start + BATCH], corrections, report)
     return report
 
 
@@ -367,24 +379,21 @@ def _line(triple: tuple) -> str:
 def _current(store, entities: list[URIRef]) -> tuple[set[str], set[str], bool]:
     """What consolidation wrote last about ``entities``, read in one query, as N-Triples lines: (the
     consolidated graph's triples about them: their claims and the triples whose subject they are; the
-    default graph's: their claims (the default graph is the merge of the named graphs, the consolidated
-    one with them) and their single-valued properties; whether a blank node is among them)."""
+    default graph's: their claims and their single-valued properties; whether a blank node is among
+    them). The default graph is read for itself, not taken to be the merge: a bulk load cut short by a
+    kill (``EmbeddedStore.update_in_bulk``) may have written a claim to one graph only."""
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
     rows = store.query(f"""SELECT ?s ?p ?o ?in WHERE {{ {_values('e', entities)}
       {{ GRAPH {cons} {{ ?s <{RDF.subject}> ?e ; ?p ?o }} BIND(1 AS ?in) }}
       UNION {{ GRAPH {cons} {{ ?e ?p ?o }} BIND(?e AS ?s) BIND(2 AS ?in) }}
-      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(3 AS ?in) }} }}""", inference=False).rows
+      UNION {{ ?s <{RDF.subject}> ?e ; ?p ?o FILTER (STRSTARTS(STR(?s), "{CLAIM_NS}")) BIND(3 AS ?in) }}
+      UNION {{ {_values('p', SINGLE_VALUED)} ?e ?p ?o BIND(?e AS ?s) BIND(4 AS ?in) }} }}""", inference=False).rows
     graph: set[str] = set()
     default: set[str] = set()
     blank = False
     for s, p, o, where in rows:
         blank = blank or type(s) is BNode or type(o) is BNode
-        line = f"{s.n3()} {p.n3()} {o.n3()} .\n"
-        where = int(where)
-        if where != 3:
-            graph.add(line)
-        if where != 2:
-            default.add(line)
+        (graph if int(where) < 3 else default).add(f"{s.n3()} {p.n3()} {o.n3()} .\n")
     return graph, default, blank
 
 
@@ -398,19 +407,28 @@ def _write(store, entities: list[URIRef], lines: set[str], drops: set[str], *, b
     if blank or stored_blank:
         _write_by_patterns(store, entities, lines, drops)  # blank nodes cannot be named in DELETE DATA
         return
-    gone_graph = "".join(sorted(graph - lines))
-    gone = "".join(sorted((default | drops) - lines))
-    new_graph = "".join(sorted(lines - graph))
-    new = "".join(sorted(lines - default))
+    added_graph, added = lines - graph, lines - default
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
+    bulk = len(added_graph) + len(added) >= BULK_MIN and hasattr(store, "update_in_bulk")
     # one operation a graph, and none for an empty block: Virtuoso reads neither default-graph
     # triples after a GRAPH block in one DATA block nor an empty one
-    operations = [f"DELETE DATA {{ GRAPH {cons} {{ {gone_graph} }} }}" if gone_graph else "",
-                  f"DELETE DATA {{ {gone} }}" if gone else "",
-                  f"INSERT DATA {{ GRAPH {cons} {{ {new_graph} }} }}" if new_graph else "",
-                  f"INSERT DATA {{ {new} }}" if new else ""]
-    if any(operations):
-        store.update(" ;\n".join(op for op in operations if op))
+    operations = [_data("DELETE", cons, graph - lines), _data("DELETE", None, (default | drops) - lines),
+                  *([] if bulk else [_data("INSERT", cons, added_graph), _data("INSERT", None, added)])]
+    update = " ;\n".join(op for op in operations if op)
+    if bulk:
+        in_graph = (f"{line[:-2]}{cons} .\n" for line in sorted(added_graph))  # "s p o ." -> "s p o <g> ."
+        store.update_in_bulk(update, "".join([*in_graph, *sorted(added)]).encode(), redo=map(str, entities))
+    elif update:
+        store.update(update)
+
+
+def _data(verb: str, graph: str | None, lines: set[str]) -> str:
+    """``INSERT DATA``/``DELETE DATA`` of N-Triples ``lines`` in ``graph`` (None: the default graph),
+    sorted; "" for no lines."""
+    if not lines:
+        return ""
+    body = "".join(sorted(lines))
+    return f"{verb} DATA {{ GRAPH {graph} {{ {body} }} }}" if graph else f"{verb} DATA {{ {body} }}"
 
 
 def _write_by_patterns(store, entities: list[URIRef], lines: set[str], drops: set[str]) -> None:

@@ -457,6 +457,32 @@ class EmbeddedStore:
         writing a named graph keeps the merge itself."""
         self._update(update)
 
+    def update_in_bulk(self, update: str, added: bytes, *, redo: Iterable[str]) -> None:
+        """Run ``update`` (SPARQL Update, one transaction, may be empty), then add the N-Quads
+        ``added`` in one bulk load, which is not a transaction but three times quicker (0.4 against
+        1.3 s for 86,000 quads). ``redo``, what the caller must write again if the load is killed, is
+        listed in the store folder from before the update until the load is in: :meth:`unfinished`
+        gives it back (consolidation's claims, ``consolidation.consolidate``)."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        self._write_batch()
+        listed = None if self.location == ":memory:" else Path(self.location) / batches.PENDING_FILE
+        if listed is not None:
+            batches.write_list(listed, redo)
+        try:
+            if update:
+                self.db.update(update)
+            self.db.bulk_load(added, format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(f"writing to the store at {self.location} failed: {error}") from error
+        self._changed()
+        if listed is not None:
+            listed.unlink()
+
+    def unfinished(self) -> list[str]:
+        """What the last :meth:`update_in_bulk` listed to redo, if it was killed before its end."""
+        return [] if self.location == ":memory:" else batches.read_list(Path(self.location) / batches.PENDING_FILE)
+
     def _extend(self, quads: Iterable[ox.Quad]) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
