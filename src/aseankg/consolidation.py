@@ -105,9 +105,9 @@ RANKS = {"preferred": AKG.PreferredRank, "normal": AKG.NormalRank, "deprecated":
 #: How many entities one update handles (keeps each SPARQL update a few hundred kB).
 BATCH = 500
 #: From this many new lines on, a store that can (``EmbeddedStore.update_in_bulk``) adds them in a
-#: bulk load: its fixed cost, 24 ms, is repaid from about 15,000 (0.18 against 0.22 s for 20,000;
-#: 0.4 against 1.3 s for 86,000 claims' lines).
-BULK_MIN = 15_000
+#: bulk load, whose fixed cost (24 ms) a transaction's growing cost per quad repays: consolidating a
+#: 1,000-article store took 3.4-3.5 s with 5,000, 3.5 with 2,000, 3.8-4.0 with 15,000, 5.7 with none.
+BULK_MIN = 5_000
 
 
 @dataclass
