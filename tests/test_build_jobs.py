@@ -48,15 +48,41 @@ def built(tmp_path: Path, name: str, source: Path, jobs: int):
         store.close()
 
 
-def test_two_jobs_give_the_same_store_as_one(tmp_path):
+def test_two_jobs_give_the_same_store_as_one(tmp_path, monkeypatch):
+    """Consolidation included: in batches of 20 entities, which two worker processes read and rank
+    from the store opened read-only while the building process writes each batch."""
+    from aseankg import consolidation
+
+    monkeypatch.setattr(consolidation, "BATCH", 20)
+    monkeypatch.setattr(consolidation, "BULK_MIN", 50)  # some batches in bulk loads, some in updates
+    ranked_in = []
+    monkeypatch.setattr(consolidation, "_changes_in_workers",
+                        lambda *a, real=consolidation._changes_in_workers: ranked_in.append(a[1]) or real(*a))
     source = corpus(tmp_path / "in")
     one, one_dump = built(tmp_path, "one", source, 1)
+    assert not ranked_in
     two, two_dump = built(tmp_path, "two", source, 2)
+    assert len(ranked_in) == 1 and len(ranked_in[0]) > 3 and two.consolidated == one.consolidated > 60
     assert one.added > 40 and one.quarantined
     assert two_dump == one_dump
     assert (two.added, two.replaced, two.unchanged, two.triples, two.entities) == \
         (one.added, one.replaced, one.unchanged, one.triples, one.entities)
     assert [str(q) for q in two.quarantined] == [str(q) for q in one.quarantined]
+
+
+def test_a_batch_no_worker_could_read_is_consolidated_by_the_writer(tmp_path, monkeypatch):
+    """A read-only view fails when the writer's compaction deletes a file it lists (RocksDB says
+    "No such file", as an OSError or a RuntimeError); after three tries the writer ranks the batch."""
+    from aseankg import consolidation
+
+    def vanished():
+        raise RuntimeError("Corruption: IO error: No such file or directory: While open a file")
+
+    monkeypatch.setattr(consolidation, "BATCH", 20)
+    monkeypatch.setattr(consolidation, "_open_reader", vanished)  # forked workers inherit it
+    _, one_dump = built(tmp_path, "one", settings.ARTICLES_DIR, 1)
+    two, two_dump = built(tmp_path, "two", settings.ARTICLES_DIR, 2)
+    assert two.consolidated > 20 and two_dump == one_dump
 
 
 def test_a_rebuild_with_jobs_changes_nothing(tmp_path):

@@ -138,8 +138,8 @@ def _consolidated_bytes(store) -> tuple[bytes, list[str]]:
 
 def test_the_difference_writer_gives_the_same_bytes_as_rewriting_everything(monkeypatch, tmp_path):
     """The seeds and the conflicting fixture, with a correction and a rebuild: consolidation that writes
-    only what changed (``_write``) leaves the same consolidated and default graphs as the rewrite of
-    every consolidated triple it replaced (``_write_by_patterns``)."""
+    only what changed (``_difference``) leaves the same consolidated and default graphs as the rewrite of
+    every consolidated triple it replaced (``_rewrite``)."""
     from aseankg import consolidation
 
     def run(folder) -> list:
@@ -158,8 +158,8 @@ def test_the_difference_writer_gives_the_same_bytes_as_rewriting_everything(monk
     optimised = run(tmp_path / "a")
     monkeypatch.setattr(consolidation, "BULK_MIN", 1)  # every addition in a bulk load
     in_bulk = run(tmp_path / "bulk")
-    monkeypatch.setattr(consolidation, "_write", lambda store, entities, lines, drops, blank:
-                        consolidation._write_by_patterns(store, entities, lines, drops))
+    monkeypatch.setattr(consolidation, "_difference", lambda store, entities, lines, drops, blank:
+                        (consolidation._rewrite(entities, lines, drops), b""))
     rewritten = run(tmp_path / "b")
     assert optimised[0][0].count(b"\n") > 100
     assert optimised == rewritten == in_bulk

@@ -50,8 +50,8 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _worker_signals() -> None:
-    """Ctrl-C is the building process's to handle; SIGTERM ends a worker (the build's own SIGTERM
+def worker_signals() -> None:
+    """In a forked worker: Ctrl-C is the building process's to handle; SIGTERM ends it (the build's own SIGTERM
     handler, inherited by the fork, would only set a flag while the worker waits for work)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -84,7 +84,7 @@ class Ahead:
         self._closed = False
         self._current = None
         self._finished = False
-        self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
+        self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=worker_signals)
 
     def _feed(self) -> Iterator:
         """The tasks, read in the pool's feeding thread, never more than the room left ahead."""

@@ -49,9 +49,10 @@ build's articles touched (``touched_entities``), and at once for the subject of 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from urllib.parse import urlparse
@@ -307,10 +308,12 @@ _RANK, _ARTICLES, _OUTLETS, _SOURCE, _DECIDED_BY = (t.n3() for t in (AKG.rank, A
 _RULE, _OPEN, _INTEGER, _BOOLEAN = (t.n3() for t in (AKG.preferenceRule, AKG.openConflict, XSD.integer, XSD.boolean))
 
 
-def consolidate(store, entities: Iterable[URIRef] | None = None) -> ConsolidationReport:
+def consolidate(store, entities: Iterable[URIRef] | None = None, *, jobs: int = 1) -> ConsolidationReport:
     """Rank the claims about ``entities`` (all entities with a single-valued property if None) and
     write the result: claims into the consolidated graph, preferred values into the default graph,
-    other values of single-valued properties and rejected facts out of it."""
+    other values of single-valued properties and rejected facts out of it. With ``jobs`` > 1 and an
+    on-disk embedded store, that many worker processes read and rank batches of entities while this
+    process writes them (``build --jobs``)."""
     everything = entities is None
     if entities is None:
         rows = store.query(f"SELECT DISTINCT ?e WHERE {{ {_values('p', SINGLE_VALUED)} GRAPH ?g {{ ?e ?p ?v }} }}",
@@ -325,11 +328,67 @@ def consolidate(store, entities: Iterable[URIRef] | None = None) -> Consolidatio
     # listed again while they are rewritten, they are not lost if this run is killed too
     redo = sorted({URIRef(e) for e in (store.unfinished() if hasattr(store, "unfinished") else ())})
     rest = sorted(set(entities) - set(redo))
-    for start in range(0, len(redo), BATCH):
-        _consolidate_batch(store, redo[start:start + BATCH], corrections, report)
-    for start in range(0, len(rest), BATCH):
-        _consolidate_batch(store, rest[start:start + BATCH], corrections, report)
+    batches = [part[start:start + BATCH] for part in (redo, rest) for start in range(0, len(part), BATCH)]
+    location = store.reader_location() if jobs > 1 and len(batches) > 1 and hasattr(store, "reader_location") else None
+    if location:
+        changes = _changes_in_workers(location, batches, corrections, jobs)
+    else:
+        changes = (_change(store, batch, corrections) for batch in batches)
+    for batch, change in zip(batches, changes, strict=True):
+        _apply(store, change or _change(store, batch, corrections), report)
     return report
+
+
+# what forked consolidation workers inherit: the corrections and the store's folder; then each opens
+# its own read-only view
+_corrections: list = []
+_location = ""
+_reader = None
+
+
+def _open_reader() -> None:
+    global _reader
+    from .store import EmbeddedStore
+
+    _reader = EmbeddedStore(_location, read_only=True)
+
+
+def _change_of(entities: list[URIRef]) -> _Change | None:
+    """In a worker: the change of one batch, or None if reading failed three times (a read-only view
+    lists the files it opened, and the writer's compactions delete files: a new view lists the new
+    ones; any view will do, since no other batch writes what this batch reads)."""
+    global _reader
+    from .store import StoreError
+
+    for _ in range(3):
+        try:
+            if _reader is None:
+                _open_reader()
+            return _change(_reader, entities, _corrections)
+        except (StoreError, OSError, RuntimeError):  # RocksDB reports a vanished file as either
+            _reader = None
+    return None
+
+
+def _start_worker() -> None:
+    from .buildjobs import worker_signals
+
+    worker_signals()
+    with contextlib.suppress(Exception):  # a view that fails now is opened again for the first batch
+        _open_reader()
+
+
+def _changes_in_workers(location: str, batches: list[list[URIRef]], corrections,
+                        jobs: int) -> Iterator[_Change | None]:
+    """Each batch's change (None: the caller makes it), read and ranked by ``jobs`` forked processes
+    that open the store read-only (the batches share no entity: what one batch writes is not what
+    another reads), in order."""
+    import multiprocessing
+
+    global _corrections, _location
+    _corrections, _location = corrections, location
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(batches)), _start_worker) as pool:
+        yield from pool.imap(_change_of, batches)
 
 
 def _drop_claims_of_other_properties(store) -> None:
@@ -342,8 +401,21 @@ def _drop_claims_of_other_properties(store) -> None:
                  f"DELETE {{ ?c ?p ?o }} WHERE {{ {claim} }}")
 
 
-def _consolidate_batch(store, entities: list[URIRef], corrections, report: ConsolidationReport) -> None:
+@dataclass
+class _Change:
+    """What consolidating a batch of entities writes: a SPARQL Update, then N-Quads to bulk-load."""
+
+    entities: list[URIRef]
+    update: str = ""
+    bulk: bytes = b""
+    contested: int = 0
+    open_conflicts: int = 0
+
+
+def _change(store, entities: list[URIRef], corrections) -> _Change:
+    """The change that consolidates ``entities`` (reads ``store``, writes nothing)."""
     claims, sources, rules = _read(store, entities)
+    change = _Change(entities)
     batch = set(entities)
     mine = [k for k in corrections if k.subject in batch]
     single = set(SINGLE_VALUED)
@@ -361,14 +433,25 @@ def _consolidate_batch(store, entities: list[URIRef], corrections, report: Conso
             c.corrections = sorted(str(k.iri) for k in here if k.value == c.term)
             lines += claim_lines(c)
             blank = blank or type(c.term) is BNode
-        report.contested += len(ranking) > 1
-        report.open_conflicts += bool(ranking and ranking[0].open_conflict)
+        change.contested += len(ranking) > 1
+        change.open_conflicts += bool(ranking and ranking[0].open_conflict)
     many = [k for k in mine if k.property not in single]  # facts of many-valued properties
     other_rejects = [(k.subject, k.property, k.value) for k in many if k.action == "reject"]
     other_asserts = [(k.subject, k.property, k.value) for k in many if k.action == "assert"]
     blank = blank or any(type(s) is BNode or type(o) is BNode for s, _, o in chain(other_asserts, other_rejects))
-    _write(store, entities, {*lines, *map(_line, other_asserts)}, set(map(_line, other_rejects)), blank=blank)
-    report.entities += len(entities)
+    change.update, change.bulk = _difference(store, entities, {*lines, *map(_line, other_asserts)},
+                                             set(map(_line, other_rejects)), blank=blank)
+    return change
+
+
+def _apply(store, change: _Change, report: ConsolidationReport) -> None:
+    if change.bulk:
+        store.update_in_bulk(change.update, change.bulk, redo=map(str, change.entities))
+    elif change.update:
+        store.update(change.update)
+    report.entities += len(change.entities)
+    report.contested += change.contested
+    report.open_conflicts += change.open_conflicts
 
 
 def _line(triple: tuple) -> str:
@@ -397,16 +480,17 @@ def _current(store, entities: list[URIRef]) -> tuple[set[str], set[str], bool]:
     return graph, default, blank
 
 
-def _write(store, entities: list[URIRef], lines: set[str], drops: set[str], *, blank: bool) -> None:
-    """Make the consolidated graph's triples about ``entities`` (their claims and the triples whose
-    subject they are) ``lines`` (N-Triples), and the default graph's claims and single-valued
+def _difference(store, entities: list[URIRef], lines: set[str], drops: set[str], *,
+                blank: bool) -> tuple[str, bytes]:
+    """What makes the consolidated graph's triples about ``entities`` (their claims and the triples
+    whose subject they are) ``lines`` (N-Triples), and the default graph's claims and single-valued
     properties of ``entities`` ``lines`` too, without ``drops`` (rejected facts of many-valued
-    properties; ``blank``: whether a blank node is among them): one SPARQL Update with only the
-    difference from what is there (nothing when nothing changed)."""
+    properties; ``blank``: whether a blank node is among them): a SPARQL Update with only the
+    difference from what is there ("" when nothing changed), and the N-Quads a store that can
+    (``EmbeddedStore.update_in_bulk``) adds in a bulk load once there are enough (b"" otherwise)."""
     graph, default, stored_blank = _current(store, entities)
     if blank or stored_blank:
-        _write_by_patterns(store, entities, lines, drops)  # blank nodes cannot be named in DELETE DATA
-        return
+        return _rewrite(entities, lines, drops), b""  # blank nodes cannot be named in DELETE DATA
     added_graph, added = lines - graph, lines - default
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
     bulk = len(added_graph) + len(added) >= BULK_MIN and hasattr(store, "update_in_bulk")
@@ -415,11 +499,10 @@ def _write(store, entities: list[URIRef], lines: set[str], drops: set[str], *, b
     operations = [_data("DELETE", cons, graph - lines), _data("DELETE", None, (default | drops) - lines),
                   *([] if bulk else [_data("INSERT", cons, added_graph), _data("INSERT", None, added)])]
     update = " ;\n".join(op for op in operations if op)
-    if bulk:
-        in_graph = (f"{line[:-2]}{cons} .\n" for line in sorted(added_graph))  # "s p o ." -> "s p o <g> ."
-        store.update_in_bulk(update, "".join([*in_graph, *sorted(added)]).encode(), redo=map(str, entities))
-    elif update:
-        store.update(update)
+    if not bulk:
+        return update, b""
+    in_graph = (f"{line[:-2]}{cons} .\n" for line in sorted(added_graph))  # "s p o ." -> "s p o <g> ."
+    return update, "".join([*in_graph, *sorted(added)]).encode()
 
 
 def _data(verb: str, graph: str | None, lines: set[str]) -> str:
@@ -431,19 +514,20 @@ def _data(verb: str, graph: str | None, lines: set[str]) -> str:
     return f"{verb} DATA {{ GRAPH {graph} {{ {body} }} }}" if graph else f"{verb} DATA {{ {body} }}"
 
 
-def _write_by_patterns(store, entities: list[URIRef], lines: set[str], drops: set[str]) -> None:
-    """What :func:`_write` does, without reading first: remove by pattern everything consolidation may
-    have written about ``entities``, then insert ``lines`` (slower: every triple is rewritten)."""
+def _rewrite(entities: list[URIRef], lines: set[str], drops: set[str]) -> str:
+    """What :func:`_difference` does, without reading first: the update that removes by pattern
+    everything consolidation may have written about ``entities``, then inserts ``lines`` (slower:
+    every triple is rewritten)."""
     cons = f"<{settings.CONSOLIDATED_GRAPH}>"
     ents = _values('e', entities)
     lines = "".join(sorted(lines))
-    store.update(f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} ?e ?p ?v {_among('p', SINGLE_VALUED)} }} ;
+    return f"""DELETE {{ ?e ?p ?v }} WHERE {{ {ents} ?e ?p ?v {_among('p', SINGLE_VALUED)} }} ;
 DELETE {{ ?c ?cp ?co }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE {{ GRAPH {cons} {{ ?x ?y ?z }} }} WHERE {{ {_values('x', entities)} GRAPH {cons} {{ ?x ?y ?z }} }} ;
 DELETE {{ GRAPH {cons} {{ ?c ?cp ?co }} }} WHERE {{ {ents} GRAPH {cons} {{ ?c <{RDF.subject}> ?e ; ?cp ?co }} }} ;
 DELETE DATA {{ {"".join(drops)} }} ;
 INSERT DATA {{ GRAPH {cons} {{ {lines} }} }} ;
-INSERT DATA {{ {lines} }}""")
+INSERT DATA {{ {lines} }}"""
 
 
 def claims_about(store, entity: URIRef, prop: URIRef | None = None) -> list[Claim]:

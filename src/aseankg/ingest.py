@@ -163,7 +163,7 @@ def build_articles(paths: Iterable[str | os.PathLike], store: Store, *,
     pipeline = Pipeline(store)
     with pipeline.frozen():
         _build(paths, store, pipeline.validator, report, progress, quarantine_dir, stop, jobs, batch)
-    report.consolidated = consolidate(store, report.touched).entities
+    report.consolidated = consolidate(store, report.touched, jobs=jobs).entities
     return report
 
 

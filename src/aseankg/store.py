@@ -479,6 +479,15 @@ class EmbeddedStore:
         if listed is not None:
             listed.unlink()
 
+    def reader_location(self) -> str | None:
+        """The folder another process may open read-only to see everything written so far (written
+        out first), or None for a store in memory."""
+        if self.location == ":memory:":
+            return None
+        self._write_batch()
+        self.db.flush()
+        return self.location
+
     def unfinished(self) -> list[str]:
         """What the last :meth:`update_in_bulk` listed to redo, if it was killed before its end."""
         return [] if self.location == ":memory:" else batches.read_list(Path(self.location) / batches.PENDING_FILE)
