@@ -104,6 +104,19 @@ def test_the_cli_takes_jobs(tmp_path):
     assert "5 added" in result.output
 
 
+def test_the_cli_uses_every_core_by_default(tmp_path, monkeypatch):
+    from aseankg import buildjobs, ingest
+
+    asked = []
+    monkeypatch.setattr(buildjobs, "available_cores", lambda: 3)
+    monkeypatch.setattr(ingest, "build_articles", lambda *a, jobs, **k: asked.append(jobs) or ingest.BuildReport())
+    command = ["build", "--store", str(tmp_path / "kg"), str(settings.ARTICLES_DIR)]
+    for args in (command, [*command, "--jobs", "1"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert asked == [3, 1]
+
+
 def test_ctrl_c_with_jobs_stops_between_articles(tmp_path):
     """SIGINT to a ``--jobs 2`` build: it stops between two articles (exit 130, no traceback), its
     workers end with it, and the next build adds the rest."""
