@@ -177,7 +177,8 @@ def seed_store(folder: Path, log=print) -> tuple[Path, Path, int]:
     import subprocess
     import sys
 
-    from aseankg.store import EmbeddedStore, dump_to_path
+    from aseankg.dumps import dump_to_path
+    from aseankg.store import EmbeddedStore
 
     ours, theirs, dump = folder / "aseankg", folder / "oxigraph", folder / "dump.nq"
     subprocess.run([sys.executable, "-c", "from aseankg.cli import main; main()", "build", "--store", str(ours),

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from aseankg import naming
+from aseankg.dumps import dump_to_path
 from aseankg.queries import saved_queries
 from aseankg.safety import bind_values
-from aseankg.store import dump_to_path
 
 from . import adhoc, servers
 from .measure import Stats, ratio, timed, tree_rss_kib

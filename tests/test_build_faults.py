@@ -24,9 +24,10 @@ import pyoxigraph as ox
 import pytest
 
 from aseankg import settings
+from aseankg.dumps import dump_to_path
 from aseankg.ingest import build_articles
 from aseankg.reading import read_file
-from aseankg.store import EmbeddedStore, dump_to_path
+from aseankg.store import EmbeddedStore
 
 ARTICLES = 36
 #: New articles written at once (``--batch``): small, so that the kills fall between and inside batches.

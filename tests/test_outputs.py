@@ -14,9 +14,10 @@ from xml.etree import ElementTree
 import pytest
 from rdflib import Literal, URIRef
 
+from aseankg.dumps import dump_to_path
 from aseankg.exports import write_lines
 from aseankg.outputs import OutputError
-from aseankg.store import EmbeddedStore, dump_to_path
+from aseankg.store import EmbeddedStore
 
 ID = "https://w3id.org/aseankg/id/"
 

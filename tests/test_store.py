@@ -17,6 +17,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from aseankg import batches, settings
+from aseankg.dumps import dump_to_path
 from aseankg.remote import RemoteStore
 from aseankg.results import quad_to_triple, to_oxigraph, to_rdflib, triple_to_quad
 from aseankg.store import (
@@ -25,7 +26,6 @@ from aseankg.store import (
     QueryTimeout,
     Store,
     StoreError,
-    dump_to_path,
 )
 from aseankg.stores import open_store
 

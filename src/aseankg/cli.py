@@ -226,7 +226,7 @@ def _close_after(kg) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
 def dump(store: str | None, fmt: str, output: str) -> None:
     """Write the whole dataset (every named graph) to a file."""
-    from .store import dump_to_path
+    from .dumps import dump_to_path
 
     remote = str(store or "").startswith(("http://", "https://"))
     kg = _open(store) if remote else _open(store, read_only=True, create=False)  # a dump never writes
@@ -449,7 +449,7 @@ def serve(store: str | None, host: str, port: int, time_limit: float, max_rows: 
     # Without --allow-update the server only reads: it opens the store read-only and follows what a
     # build in another process commits, so articles are added while it serves. Only a first run that
     # builds the bundled articles may make the store.
-    from .store import is_store_folder
+    from .storefolder import is_store_folder
 
     local = not settings.store_location(store).startswith(("http://", "https://"))
     if allow_update or (local and not no_build and not is_store_folder(settings.store_location(store))):

@@ -25,8 +25,10 @@ loader reads back the IRIs that were written.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from itertools import groupby
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -100,3 +102,17 @@ def trig_lines(quads: list) -> Iterator[str]:
             yield f"{indent}{term(subject)} " + f" ;\n{indent}\t".join(lines) + " .\n"
         if named:
             yield "}\n"
+
+
+def dump_to_path(store, path: str | os.PathLike, format: str | None = None) -> int:
+    """Dump ``store`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place, a
+    device or FIFO written straight to, a symlink followed); returns the quad count.
+
+    The format follows the suffix (``.trig``, else N-Quads) unless ``format`` is given.
+    """
+    from .outputs import open_output
+
+    path = Path(path)
+    fmt = format or ("trig" if path.suffix.lower() == ".trig" else "nquads")
+    with open_output(path, "wb") as out:
+        return store.dump(out, fmt)

@@ -43,11 +43,12 @@ from rdflib import Dataset, URIRef
 from rdflib.term import Node
 
 from . import naming, settings
+from .dumps import dump_to_path
 from .ingest import BuildReport, build_articles
 from .queries import run_saved
 from .results import QueryResult, python_value
 from .safety import QueryRefused, bind_values, check_query
-from .store import DEFAULT_TIME_LIMIT, Store, dump_to_path
+from .store import DEFAULT_TIME_LIMIT, Store
 from .stores import open_store
 
 if TYPE_CHECKING:

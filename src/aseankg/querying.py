@@ -55,7 +55,8 @@ import pyoxigraph as ox
 from .merge import default_dataset
 from .results import QueryResult, from_oxigraph, serialized_solutions
 from .safety import QuerySyntaxError
-from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError, generation
+from .store import EmbeddedStore, OverLimit, QueryTimeout, StoreError
+from .storefolder import generation
 
 #: Formats a job may ask for, besides those of ``QueryResult.serialize``: ``table`` is SPARQL JSON for
 #: every kind (a graph as rows of subject, predicate, object), for the HTML page; ``trig`` is Turtle

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
 import time
 import traceback
@@ -50,6 +49,7 @@ from .dumps import write_quads
 from .merge import data, default_copies, default_dataset, has_merge, insert_data, insert_merged, unmerge
 from .results import NTriples, QueryResult, TermCache, from_oxigraph, graph_from_triples, triple_to_quad
 from .safety import QuerySyntaxError, bind_values, inspect_query
+from .storefolder import GENERATION_FILE, STAMP_WIDTH, WRITER_FILE, generation, is_store_folder, name_writer, writer_of
 
 #: Seconds a query may run when the caller names no limit (``KnowledgeGraph.query``, ``aseankg query``).
 DEFAULT_TIME_LIMIT = 60.0
@@ -229,22 +229,8 @@ def _iri(iri: str) -> str:
 FLUSH_EVERY = 500
 
 
-#: Files the writer keeps in the store folder beside RocksDB's own: its process (to name it to a second
-#: writer) and a stamp changed after every committed write (readers reopen when it changes).
-WRITER_FILE = "aseankg-writer"
-GENERATION_FILE = "aseankg-generation"
-#: Characters of a stamp (process id, nanoseconds; padded with spaces).
-STAMP_WIDTH = 48
-#: Seconds between two looks at the stamp by a read-only store in a long-lived process.
+#: Seconds between two looks at the writer's stamp by a read-only store in a long-lived process.
 FOLLOW_EVERY = 0.5
-
-
-def generation(folder: str | os.PathLike) -> str:
-    """The store's change stamp ("" before any write has made one)."""
-    try:
-        return (Path(folder) / GENERATION_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return ""
 
 
 class EmbeddedStore:
@@ -290,7 +276,7 @@ class EmbeddedStore:
                              "and is writable)") from error
         if not read_only:
             with contextlib.suppress(OSError):  # only ever used to name this process to a second writer
-                _write_atomically(folder / WRITER_FILE, f"{os.getpid()} {_command()}")
+                name_writer(folder)
         if not read_only and not has_merge(self.db) \
                 and any(g.value != settings.INFERENCE_GRAPH for g in self.db.named_graphs()):
             self.merge_default_graph()  # a store from before the merged default graph
@@ -619,45 +605,3 @@ class EmbeddedStore:
                     if self.location != ":memory:":
                         with contextlib.suppress(OSError):
                             (Path(self.location) / WRITER_FILE).unlink()
-
-
-def _command() -> str:
-    """What this process is, for a second writer's message (``aseankg build``, ``python …``)."""
-    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
-    return " ".join([name, *sys.argv[1:2]])[:80]
-
-
-def writer_of(folder: str | os.PathLike) -> str:
-    """Who holds ``folder`` for writing, as far as its writer file tells ("another process" if unknown)."""
-    try:
-        pid, _, command = (Path(folder) / WRITER_FILE).read_text(encoding="utf-8").partition(" ")
-        return f"process {int(pid)} ({command})"
-    except (OSError, ValueError):
-        return "another process"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-# ------------------------------------------------------------------------------------------- dumps
-
-def dump_to_path(store: Store, path: str | os.PathLike, format: str | None = None) -> int:
-    """Dump ``store`` to ``path`` whole (``outputs.open_output``: a temporary file renamed into place, a
-    device or FIFO written straight to, a symlink followed); returns the quad count.
-
-    The format follows the suffix (``.trig``, else N-Quads) unless ``format`` is given.
-    """
-    from .outputs import open_output
-
-    path = Path(path)
-    fmt = format or ("trig" if path.suffix.lower() == ".trig" else "nquads")
-    with open_output(path, "wb") as out:
-        return store.dump(out, fmt)
-
-
-def is_store_folder(folder: str | os.PathLike) -> bool:
-    """True if ``folder`` holds an on-disk store (Oxigraph's RocksDB files start with ``CURRENT``)."""
-    return (Path(folder) / "CURRENT").is_file()

@@ -3,7 +3,7 @@
 A large export (a 2,000-article store's full projection is about 75 MB) took 9-14 s of a worker;
 eight requests at once each built their own copy and held the server's memory and workers. Here a
 body is kept under its *key*: the store's version (the writer's generation stamp, see
-``store.generation``, plus the number of updates made through the app) and the request's
+``storefolder.generation``, plus the number of updates made through the app) and the request's
 parameters. While one request builds a body, identical requests wait for it instead of building
 their own; a write to the store gives a new version, and bodies of older versions are dropped.
 
@@ -78,7 +78,8 @@ class ExportCache:
 def store_version(app) -> str | None:
     """The version of ``app``'s store: the writer's generation stamp and the updates made through the
     app, or None for a store without a folder (in memory, remote), whose exports are not kept."""
-    from ..store import EmbeddedStore, generation
+    from ..store import EmbeddedStore
+    from ..storefolder import generation
 
     store = app.config["STORE"]
     if not isinstance(store, EmbeddedStore) or store.location == ":memory:":
