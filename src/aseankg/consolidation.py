@@ -62,6 +62,7 @@ from rdflib.term import Node
 
 from . import settings
 from .correction_log import active_corrections
+from .results import NTriples
 
 AKG = Namespace(settings.ONTOLOGY_NS)
 SCHEMA = Namespace("https://schema.org/")
@@ -476,7 +477,7 @@ def _current(store, entities: list[URIRef]) -> tuple[set[str], set[str], bool]:
     blank = False
     for s, p, o, where in rows:
         blank = blank or type(s) is BNode or type(o) is BNode
-        (graph if int(where) < 3 else default).add(f"{s.n3()} {p.n3()} {o.n3()} .\n")
+        (graph if int(where) < 3 else default).add(_line((s, p, o)))
     return graph, default, blank
 
 
@@ -501,8 +502,8 @@ def _difference(store, entities: list[URIRef], lines: set[str], drops: set[str],
     update = " ;\n".join(op for op in operations if op)
     if not bulk:
         return update, b""
-    in_graph = (f"{line[:-2]}{cons} .\n" for line in sorted(added_graph))  # "s p o ." -> "s p o <g> ."
-    return update, "".join([*in_graph, *sorted(added)]).encode()
+    in_graph = NTriples("".join(sorted(added_graph)).encode()).in_graph(settings.CONSOLIDATED_GRAPH)
+    return update, in_graph + "".join(sorted(added)).encode()
 
 
 def _data(verb: str, graph: str | None, lines: set[str]) -> str:
