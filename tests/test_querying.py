@@ -79,3 +79,25 @@ def test_rdf_1_2_values_that_rdflib_terms_cannot_hold_are_answered(db):
     values = [b["o"] for b in json.loads(answer.body)["results"]["bindings"]]
     assert {v["type"] for v in values} == {"triple", "literal"}
     assert any(v.get("xml:lang") == "ar" for v in values)
+
+
+
+def test_the_pool_hands_out_the_worker_freed_last(tmp_path):
+    """A client's jobs stay on as many workers as it runs at once, whose caches are warm, instead of
+    cycling through every worker: one at a time, they all go to one worker of three."""
+    from rdflib import Literal, URIRef
+
+    from aseankg.querying import QueryPool, wait_for_workers
+    from aseankg.store import EmbeddedStore
+
+    with EmbeddedStore(tmp_path / "kg") as store:
+        store.write_article("https://w3id.org/aseankg/id/article/00000000000000aa",
+                            [(URIRef(EX + "s"), URIRef(EX + "p"), Literal("v"))])
+    with QueryPool(tmp_path / "kg", size=3) as pool:
+        assert wait_for_workers(pool, 3)
+        used = []
+        for _ in range(6):
+            timing = {}
+            assert pool.run(QueryJob("SELECT (1 AS ?x) {}", {"select": "csv"}), 30, timing=timing).body
+            used.append(timing["worker"])
+        assert len(set(used)) == 1 and used[0] in pool.pids()

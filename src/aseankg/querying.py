@@ -418,7 +418,9 @@ class QueryPool:
             try:
                 while True:
                     ahead = [e for e in self._waiting if e < entry]
-                    for worker in self._free:
+                    # the worker freed last first: a busy client's jobs stay on as many workers as
+                    # it runs at once, whose caches are warm (cycling through all cost 10% more CPU)
+                    for worker in reversed(self._free):
                         if self._may_take(quick, worker) and not any(self._may_take(e[2], worker) for e in ahead):
                             self._free.remove(worker)
                             if not quick:
@@ -450,12 +452,14 @@ class QueryPool:
         """Run ``job`` in a free worker, waiting at most ``wait`` seconds (default ``timeout``) for one
         (``PoolBusy``) and then at most ``timeout`` seconds for the answer (``QueryTimeout``, the
         worker killed; ``QuickCut`` past ``quick_limit`` on a quick-lane worker). ``timing["ran"]`` is
-        set to the seconds the worker spent. A ``QueryJob`` gives an ``Answer``, a ``CallJob`` what
-        its function returns."""
+        set to the seconds the worker spent, ``timing["worker"]`` to its process id. A ``QueryJob``
+        gives an ``Answer``, a ``CallJob`` what its function returns."""
         if self._closed:
             raise StoreError("the query pool is closed")
         worker = self._acquire(timeout if wait is None else wait, priority, quick)
         started = time.monotonic()
+        if timing is not None:
+            timing["worker"] = worker.process.pid
         try:
             if worker.lane == "quick" and self.quick_limit < timeout:
                 return self._run_on(worker, job, self.quick_limit, cut=QuickCut)
