@@ -172,8 +172,8 @@ from aseankg import consolidation, settings
 from aseankg.ingest import build_articles
 from aseankg.store import EmbeddedStore
 
-consolidation.BULK_MIN, consolidation.BATCH = 1, 20  # several bulk loads
-load, claims = pyoxigraph.Store.bulk_load, []
+consolidation.BATCH = 20  # several batches
+load, update, claims = pyoxigraph.Store.bulk_load, pyoxigraph.Store.update, []
 
 def killed_half_way(self, text, format):  # SIGKILL in the middle of consolidation's second bulk load
     if settings.CONSOLIDATED_GRAPH.encode() in text:
@@ -184,14 +184,28 @@ def killed_half_way(self, text, format):  # SIGKILL in the middle of consolidati
             os.kill(os.getpid(), signal.SIGKILL)
     load(self, text, format=format)
 
-pyoxigraph.Store.bulk_load = killed_half_way
-build_articles(sys.argv[2:], EmbeddedStore(sys.argv[1]))
+def killed_before(self, sparql, **options):  # SIGKILL before consolidation's second update
+    if settings.CONSOLIDATED_GRAPH in sparql and "INSERT DATA" in sparql:
+        claims.append(1)
+        if len(claims) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+    update(self, sparql, **options)
+
+if sys.argv[2] == "bulk":
+    consolidation.BULK_MIN = 1  # every batch in a bulk load
+    pyoxigraph.Store.bulk_load = killed_half_way
+else:
+    consolidation.BULK_MIN = 10 ** 9  # every batch in one update
+    pyoxigraph.Store.update = killed_before
+build_articles(sys.argv[3:], EmbeddedStore(sys.argv[1]))
 """
 
 
-def test_a_consolidation_killed_in_its_bulk_load_is_finished_by_the_next_build(tmp_path):
-    """Claims added in a bulk load (no transaction) by a process killed half-way: the entities of that
-    load stay listed in the store folder, and the next build ranks them again first, so the store ends
+@pytest.mark.parametrize("killed", ["bulk", "update"])
+def test_a_consolidation_killed_in_its_bulk_load_is_finished_by_the_next_build(tmp_path, killed):
+    """Claims added in a bulk load (no transaction) by a process killed half-way, or by updates killed
+    between two: the entities of the run stay listed in the store folder (its articles have claims
+    already, so they look consolidated), and the next build ranks them again first, so the store ends
     as an unbroken build leaves it."""
     import signal
     import subprocess
@@ -200,7 +214,7 @@ def test_a_consolidation_killed_in_its_bulk_load_is_finished_by_the_next_build(t
     from aseankg import batches, consolidation
 
     sources = [str(settings.ARTICLES_DIR), str(CONFLICTING)]
-    killed = subprocess.run([sys.executable, "-c", KILLED_CONSOLIDATION, str(tmp_path / "killed"), *sources],
+    killed = subprocess.run([sys.executable, "-c", KILLED_CONSOLIDATION, str(tmp_path / "killed"), killed, *sources],
                             capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (tmp_path / "killed" / batches.PENDING_FILE).exists()

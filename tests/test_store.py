@@ -446,20 +446,18 @@ KILLED_BUILD = textwrap.dedent("""
     import pyoxigraph
     from aseankg.ingest import store_form
     from aseankg.store import EmbeddedStore
-    bulk, calls = pyoxigraph.Store.bulk_extend, []
+    bulk, batches = pyoxigraph.Store.bulk_extend, []
 
     def killed_half_way(self, quads):  # SIGKILL in the middle of the third batch
         quads = list(quads)
-        if quads:  # a batch of N-Triples has no quads to extend with
-            calls.append(1)
-        if len(calls) == 3:
+        batches.append(1)  # each batch extends, with no quads when its articles are N-Triples
+        if len(batches) == 3 and quads:
             bulk(self, quads[:len(quads) // 4 + 5])  # half the graphs, one cut after 5 of its triples
             os.kill(os.getpid(), signal.SIGKILL)
         bulk(self, quads)
 
-    def killed_loading(self, text, format):  # the same, for articles given as N-Triples
-        calls.append(1)
-        if len(calls) == 3:
+    def killed_loading(self, text, format):  # the same, for articles given as N-Triples (in parts)
+        if len(batches) == 3:
             lines = text.splitlines(keepends=True)
             load(self, b"".join(lines[:len(lines) // 4 + 5]), format=format)
             os.kill(os.getpid(), signal.SIGKILL)

@@ -325,18 +325,21 @@ def consolidate(store, entities: Iterable[URIRef] | None = None, *, jobs: int = 
     report = ConsolidationReport()
     if everything:
         _drop_claims_of_other_properties(store)
-    # the entities whose bulk write a kill cut short (``EmbeddedStore.update_in_bulk``) go first:
-    # listed again while they are rewritten, they are not lost if this run is killed too
-    redo = sorted({URIRef(e) for e in (store.unfinished() if hasattr(store, "unfinished") else ())})
+    # A run killed part-way leaves its articles looking consolidated (some of their claims are in)
+    # and a bulk load half-written, so an embedded store lists every entity of the run until its
+    # end; the next run ranks those left first.
+    listed = hasattr(store, "listed_until_done")
+    redo = sorted({URIRef(e) for e in store.unfinished()}) if listed else []
     rest = sorted(set(entities) - set(redo))
     batches = [part[start:start + BATCH] for part in (redo, rest) for start in range(0, len(part), BATCH)]
-    location = store.reader_location() if jobs > 1 and len(batches) > 1 and hasattr(store, "reader_location") else None
+    location = store.reader_location() if jobs > 1 and len(batches) > 1 and listed else None
     if location:
         changes = _changes_in_workers(location, batches, corrections, jobs)
     else:
         changes = (_change(store, batch, corrections) for batch in batches)
-    for batch, change in zip(batches, changes, strict=True):
-        _apply(store, change or _change(store, batch, corrections), report)
+    with store.listed_until_done(map(str, [*redo, *rest])) if listed else contextlib.nullcontext():
+        for batch, change in zip(batches, changes, strict=True):
+            _apply(store, change or _change(store, batch, corrections), report)
     return report
 
 
@@ -447,7 +450,7 @@ def _change(store, entities: list[URIRef], corrections) -> _Change:
 
 def _apply(store, change: _Change, report: ConsolidationReport) -> None:
     if change.bulk:
-        store.update_in_bulk(change.update, change.bulk, redo=map(str, change.entities))
+        store.update_in_bulk(change.update, change.bulk)
     elif change.update:
         store.update(change.update)
     report.entities += len(change.entities)

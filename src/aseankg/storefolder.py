@@ -1,6 +1,6 @@
 """The files an embedded store keeps in its folder beside RocksDB's own: the writer's process (to
 name it to a second writer) and a stamp the writer changes after every committed write (readers
-reopen the store when it changes). A build's lists of what a bulk write must redo are in
+reopen the store when it changes). A build's lists of what a killed write must redo are in
 :mod:`aseankg.batches`.
 
 >>> import tempfile
