@@ -161,9 +161,15 @@ def table(results: dict) -> str:
                          "≤ 1.5x", verdict(g["ratio"] <= 1.5)))
         for size, j in s["ingest"].get("build_jobs", {}).get("sizes", {}).items():
             jobs = s["ingest"]["build_jobs"]["jobs"]
-            rows.append((f"build --jobs {jobs} vs --jobs 1, {size} articles, articles/s (whole build; load "
-                         f"{j['load_average']})", f"{_fmt(j['jobs_per_second'])} vs {_fmt(j['one_job_per_second'])}"
-                         f" = {j['ratio']:.2f}x; same dump: {'yes' if j['same_dump'] else 'NO'}",
+            # results before the one-core builds compared --jobs with one job on every core
+            base, also = "--jobs 1", ""
+            if "one_core_per_second" in j:
+                base, also = "one core", (f" (vs --jobs 1 on every core, {_fmt(j['one_job_per_second'])}: "
+                                          f"{j['ratio_to_one_job']:.2f}x)")
+            rows.append((f"build --jobs {jobs} vs {base}, {size} articles, articles/s (whole build; load "
+                         f"{j['load_average']})", f"{_fmt(j['jobs_per_second'])} vs "
+                         f"{_fmt(j.get('one_core_per_second', j['one_job_per_second']))} = {j['ratio']:.2f}x{also}; "
+                         f"same dump: {'yes' if j['same_dump'] else 'NO'}",
                          "≥ 1.8x, same bytes", verdict(j["ratio"] >= 1.8 and j["same_dump"])))
         big = max(sizes, key=int)
         rows.append((f"peak RSS of a {big}-article build", _fmt(sizes[big]["peak_rss_mib"], " MiB"), "", ""))

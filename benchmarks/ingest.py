@@ -131,12 +131,14 @@ def measure(sizes: dict[int, int], scratch: str, *, log=print, progress=None) ->
     return out
 
 
-def whole_build(corpus: str, store_dir: str, jobs: int) -> dict:
-    """``build_articles`` with ``jobs`` on a new store (in a child process, not pinned): seconds after
-    the set-up, and the SHA-256 of the store's N-Quads dump."""
+def whole_build(corpus: str, store_dir: str, jobs: int, one_core: bool = False) -> dict:
+    """``build_articles`` with ``jobs`` on a new store (in a child process, pinned to one core if
+    ``one_core``): seconds after the set-up, and the SHA-256 of the store's N-Quads dump."""
     import hashlib
     import io
 
+    if one_core:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     from aseankg.ingest import build_articles
     from aseankg.stores import open_store
 
@@ -151,33 +153,39 @@ def whole_build(corpus: str, store_dir: str, jobs: int) -> dict:
 
 
 def measure_jobs(sizes: dict[int, int], scratch: str, *, jobs: int, log=print) -> dict:
-    """Whole builds (consolidation included) with one job and with ``jobs``, in turn, ``runs`` pairs
-    per size: articles per second of each, their ratio, and whether the dumps are the same bytes."""
+    """Whole builds (consolidation included) on one core (the process pinned: the target's "one-core
+    rate"), with one job on every core (RocksDB's own threads use the others), and with ``jobs``, in
+    turn, ``runs`` times per size: articles per second of each, the ratios of ``jobs`` to both, and
+    whether the dumps are the same bytes."""
     out: dict = {"jobs": jobs, "cores": len(os.sched_getaffinity(0)), "target_ratio": 1.8, "sizes": {}}
     import json
     import subprocess
     import sys
 
     code = ("import json, sys; from benchmarks.ingest import whole_build; "
-            "print(json.dumps(whole_build(*sys.argv[1:3], int(sys.argv[3]))))")
+            "print(json.dumps(whole_build(*sys.argv[1:3], int(sys.argv[3]), sys.argv[4] == 'pinned')))")
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    kinds = {"one_core": (1, "pinned"), "one_job": (1, "free"), "jobs": (jobs, "free")}
     for size, runs in sizes.items():
         corpus = Path(scratch) / f"corpus-{size}"
         if not corpus.exists():
             write_corpus(corpus, size)
-        seconds: dict[int, list[float]] = {1: [], jobs: []}
+        seconds: dict[str, list[float]] = {kind: [] for kind in kinds}
         digests: set[str] = set()
         for _ in range(runs):
-            for n in (1, jobs):
+            for kind, (n, pinned) in kinds.items():
                 with tempfile.TemporaryDirectory(dir=scratch) as tmp:  # a child of its own: its workers fork
-                    b = json.loads(subprocess.run([sys.executable, "-c", code, str(corpus), tmp + "/store", str(n)],
-                                                  check=True, capture_output=True, text=True, env=env).stdout)
-                seconds[n].append(b["seconds"])
+                    b = json.loads(subprocess.run([sys.executable, "-c", code, str(corpus), tmp + "/store", str(n),
+                                                   pinned], check=True, capture_output=True, text=True,
+                                                  env=env).stdout)
+                seconds[kind].append(b["seconds"])
                 digests.add(b["dump_sha256"])
-                log(f"ingest: {size} articles with {n} job(s): {b['articles'] / b['seconds']:.1f}/s")
-        one, many = Stats.of(size / s for s in seconds[1]), Stats.of(size / s for s in seconds[jobs])
-        out["sizes"][str(size)] = {"one_job_per_second": one.as_dict(2), "jobs_per_second": many.as_dict(2),
-                                   "ratio": round(many.median / one.median, 3), "same_dump": len(digests) == 1,
-                                   "load_average": round(os.getloadavg()[0], 2)}
+                log(f"ingest: {size} articles, {kind.replace('_', ' ')} ({n} job(s)): "
+                    f"{b['articles'] / b['seconds']:.1f}/s")
+        rates = {kind: Stats.of(size / s for s in seconds[kind]) for kind in kinds}
+        out["sizes"][str(size)] = {**{f"{kind}_per_second": rates[kind].as_dict(2) for kind in kinds},
+                                   "ratio": round(rates["jobs"].median / rates["one_core"].median, 3),
+                                   "ratio_to_one_job": round(rates["jobs"].median / rates["one_job"].median, 3),
+                                   "same_dump": len(digests) == 1, "load_average": round(os.getloadavg()[0], 2)}
     return out

@@ -71,8 +71,8 @@ def test_two_jobs_give_the_same_store_as_one(tmp_path, monkeypatch):
 
 
 def test_a_batch_no_worker_could_read_is_consolidated_by_the_writer(tmp_path, monkeypatch):
-    """A read-only view fails when the writer's compaction deletes a file it lists (RocksDB says
-    "No such file", as an OSError or a RuntimeError); after three tries the writer ranks the batch."""
+    """A worker that cannot read the snapshot (RocksDB says "No such file" as an OSError or a
+    RuntimeError) gives its batch back, and the writer ranks it."""
     from aseankg import consolidation
 
     def vanished():

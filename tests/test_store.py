@@ -491,3 +491,29 @@ def test_a_build_killed_while_writing_a_batch_leaves_whole_articles(tmp_path, ma
         assert all(set(db.graph(g)) == set(written[g]) for g in db.named_graphs())
         assert default_graph(db) == graphs_union(db)
     assert not (location / batches.BATCH_FILE).exists()
+
+
+def test_a_snapshot_is_the_store_as_it_was_and_goes_at_the_end(tmp_path):
+    """``snapshot`` gives readers in other processes a folder that later writes (and the compactions
+    they set off) do not change; it is removed at the end, and one a killed writer left behind is
+    removed when the store is next opened for writing."""
+    from aseankg.storefolder import SNAPSHOT_PREFIX
+
+    location = tmp_path / "kg"
+    with EmbeddedStore(location) as db:
+        db.write_article(A1, article(A1, "https://example.org/1", (VNM, RDFS.label, Literal("Viet Nam"))))
+        with db.snapshot() as folder:
+            db.write_article(A2, article(A2, "https://example.org/2", (MYS, RDFS.label, Literal("Malaysia"))))
+            db.db.optimize()  # a compaction of the live store
+            with EmbeddedStore(folder, read_only=True) as view:
+                assert view.has_graph(A1) and not view.has_graph(A2)
+                assert view.query("ASK { ?c ?p 'Viet Nam' }").boolean
+        assert not Path(folder).exists() and db.has_graph(A2)
+    with EmbeddedStore(None) as memory, memory.snapshot() as none:
+        assert none is None
+    left = location / f"{SNAPSHOT_PREFIX}12345"
+    left.mkdir()
+    EmbeddedStore(location, read_only=True).close()
+    assert left.exists()  # a reader leaves it to the writer
+    EmbeddedStore(location).close()
+    assert not left.exists()

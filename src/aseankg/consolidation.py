@@ -332,19 +332,20 @@ def consolidate(store, entities: Iterable[URIRef] | None = None, *, jobs: int = 
     redo = sorted({URIRef(e) for e in store.unfinished()}) if listed else []
     rest = sorted(set(entities) - set(redo))
     batches = [part[start:start + BATCH] for part in (redo, rest) for start in range(0, len(part), BATCH)]
-    location = store.reader_location() if jobs > 1 and len(batches) > 1 and listed else None
-    if location:
-        changes = _changes_in_workers(location, batches, corrections, jobs)
-    else:
-        changes = (_change(store, batch, corrections) for batch in batches)
-    with store.listed_until_done(map(str, [*redo, *rest])) if listed else contextlib.nullcontext():
+    parallel = jobs > 1 and len(batches) > 1 and listed
+    with store.snapshot() if parallel else contextlib.nullcontext() as location, \
+            store.listed_until_done(map(str, [*redo, *rest])) if listed else contextlib.nullcontext():
+        if location:
+            changes = _changes_in_workers(location, batches, corrections, jobs)
+        else:
+            changes = (_change(store, batch, corrections) for batch in batches)
         for batch, change in zip(batches, changes, strict=True):
             _apply(store, change or _change(store, batch, corrections), report)
     return report
 
 
-# what forked consolidation workers inherit: the corrections and the store's folder; then each opens
-# its own read-only view
+# what forked consolidation workers inherit: the corrections and the snapshot's folder; then each
+# opens it read-only
 _corrections: list = []
 _location = ""
 _reader = None
@@ -358,35 +359,31 @@ def _open_reader() -> None:
 
 
 def _change_of(entities: list[URIRef]) -> _Change | None:
-    """In a worker: the change of one batch, or None if reading failed three times (a read-only view
-    lists the files it opened, and the writer's compactions delete files: a new view lists the new
-    ones; any view will do, since no other batch writes what this batch reads)."""
-    global _reader
+    """In a worker: the change of one batch, or None if the snapshot could not be read (the
+    writer then ranks the batch itself)."""
     from .store import StoreError
 
-    for _ in range(3):
-        try:
-            if _reader is None:
-                _open_reader()
-            return _change(_reader, entities, _corrections)
-        except (StoreError, OSError, RuntimeError):  # RocksDB reports a vanished file as either
-            _reader = None
-    return None
+    try:
+        if _reader is None:
+            _open_reader()
+        return _change(_reader, entities, _corrections)
+    except (StoreError, OSError, RuntimeError):  # RocksDB reports a missing file as either
+        return None
 
 
 def _start_worker() -> None:
     from .buildjobs import worker_signals
 
     worker_signals()
-    with contextlib.suppress(Exception):  # a view that fails now is opened again for the first batch
+    with contextlib.suppress(Exception):  # a view that fails now is tried again for the first batch
         _open_reader()
 
 
 def _changes_in_workers(location: str, batches: list[list[URIRef]], corrections,
                         jobs: int) -> Iterator[_Change | None]:
     """Each batch's change (None: the caller makes it), read and ranked by ``jobs`` forked processes
-    that open the store read-only (the batches share no entity: what one batch writes is not what
-    another reads), in order."""
+    that open a snapshot of the store taken before the first batch is written (the batches share no
+    entity: what one batch writes is not what another reads), in order."""
     import multiprocessing
 
     global _corrections, _location

@@ -41,8 +41,9 @@ from .gazetteer import load_gazetteer
 from .model import Article
 from .rdf import AKG, article_graph, article_url
 from .reading import ArticleError, article_files, read_file
+from .records import ArticleRecord
 from .results import NTriples, ntriples_lines
-from .store import ArticleRecord, Store
+from .store import Store
 from .validation import ArticleValidator, load_validator
 
 

@@ -53,16 +53,10 @@ from rdflib.term import Node
 from . import settings
 from .dumps import write_quads
 from .lenient import boolean_as_written, lenient_json, shorten
+from .records import ARTICLE_RECORDS_QUERY, ArticleRecord, article_records_from
 from .results import QueryResult, from_oxigraph, graph_from_triples, ntriples_lines, to_oxigraph
 from .safety import bind_values, inspect_query
-from .store import (
-    ARTICLE_RECORDS_QUERY,
-    ArticleRecord,
-    QueryTimeout,
-    StoreError,
-    _iri,
-    article_records_from,
-)
+from .store import QueryTimeout, StoreError, _iri
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 WRITER_FILE = "aseankg-writer"
 GENERATION_FILE = "aseankg-generation"
+#: Folders in a store folder holding a snapshot for a build's read-only workers (``EmbeddedStore.snapshot``).
+SNAPSHOT_PREFIX = "aseankg-snapshot-"
 #: Characters of a stamp (process id, nanoseconds; padded with spaces).
 STAMP_WIDTH = 48
 
@@ -46,6 +48,15 @@ def writer_of(folder: str | os.PathLike) -> str:
         return f"process {int(pid)} ({command})"
     except (OSError, ValueError):
         return "another process"
+
+
+def remove_snapshots(folder: str | os.PathLike) -> None:
+    """Remove the snapshots a writer left in ``folder`` (killed before it removed them): their hard
+    links keep files the store no longer needs."""
+    import shutil
+
+    for snapshot in Path(folder).glob(SNAPSHOT_PREFIX + "*"):
+        shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def is_store_folder(folder: str | os.PathLike) -> bool:
