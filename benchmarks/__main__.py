@@ -50,6 +50,7 @@ class Plan:
     adhoc_variants: int = 8  # new texts per saved query on the seed store
     adhoc_w3c: int | None = None  # W3C test queries at most (None: all)
     adhoc_large_variants: int = 3  # new texts per saved query on the endpoint's store
+    load_rounds: int = 1  # throughput: rounds of load_seconds per server, alternated
 
 
 QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_runs=2, load_seconds=1.0,
@@ -57,7 +58,7 @@ QUICK = Plan("quick", ingest={30: 2, 90: 1}, endpoint_triples=10_000, endpoint_r
              inference={5_000: 5.0}, export_nodes=300, consolidation={30: 2},
              adhoc_variants=2, adhoc_w3c=40, adhoc_large_variants=1)
 FULL = Plan("full", ingest={100: 3, 1_000: 1, 10_000: 1}, endpoint_triples=1_000_000, endpoint_runs=5,
-            load_seconds=5.0, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
+            load_seconds=5.0, load_rounds=3, cold_starts=3, query_cap=10.0, library_triples=100_000, library_runs=2,
             rdflib_cap=20.0, inference={100_000: 60.0, 1_000_000: 30.0}, inference_runs=1,
             export_nodes=100_000, export_runs=1, consolidation={100: 3, 10_000: 1}, build_jobs={1_000: 2})
 
@@ -113,7 +114,7 @@ def run(plan: Plan, sections: list[str], scratch: str, log, save=None) -> dict:
             out[section] = endpoint.measure(plan.endpoint_triples, scratch, runs=plan.endpoint_runs,
                                             load_seconds=plan.load_seconds, cold_starts=plan.cold_starts,
                                             cap=plan.query_cap, adhoc_variants=plan.adhoc_large_variants,
-                                            log=log)
+                                            load_rounds=plan.load_rounds, log=log)
         elif section == "library":
             out[section] = library.measure(plan.library_triples, scratch, runs=plan.library_runs,
                                            cap=plan.rdflib_cap, log=log)
