@@ -419,7 +419,8 @@ class QueryPool:
                 while True:
                     ahead = [e for e in self._waiting if e < entry]
                     # the worker freed last first: a busy client's jobs stay on as many workers as
-                    # it runs at once, whose caches are warm (cycling through all cost 10% more CPU)
+                    # it runs at once, whose caches are warm (a join at concurrency 8 went from
+                    # 0.57-0.65x to 0.62-0.79x of Oxigraph's rate)
                     for worker in reversed(self._free):
                         if self._may_take(quick, worker) and not any(self._may_take(e[2], worker) for e in ahead):
                             self._free.remove(worker)

@@ -20,6 +20,7 @@ class ArticleRecord:
     publisher: str | None = None  # schema:publisher
 
 
+#: One row per article graph: the graph's own description of its article.
 ARTICLE_RECORDS_QUERY = """
 SELECT ?g ?hash ?file ?url ?key ?published ?publisher WHERE {
   GRAPH ?g {

@@ -182,7 +182,6 @@ class Store(Protocol):
         """Release the store; it cannot be used afterwards."""
 
 
-#: One row per article graph: the graph's own description of its article.
 def _iri(iri: str) -> str:
     """``<iri>`` checked as an absolute IRI (raises ``ValueError``), for SPARQL text."""
     return str(ox.NamedNode(str(iri)))
