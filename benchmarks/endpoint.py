@@ -44,7 +44,7 @@ def query_texts() -> dict[str, str]:
 def _throughput(pair, sparql: str, *, concurrency: int, seconds: float, rounds: int) -> dict:
     """Requests a second from ``concurrency`` clients, each server in turn (which goes first
     alternates), ``rounds`` times after a warm-up: the median of each server's rounds, and their
-    ratio (both servers' rate moves by 10-15% from one round to the next on this machine)."""
+    ratio (either server's rate moved by up to a quarter from one round to the next on this machine)."""
     for server in pair:
         servers.load(server.url, sparql, concurrency=concurrency, seconds=min(1.0, seconds))
     done: dict[str, list] = {server.name: [] for server in pair}

@@ -50,7 +50,7 @@ def built(tmp_path: Path, name: str, source: Path, jobs: int):
 
 def test_two_jobs_give_the_same_store_as_one(tmp_path, monkeypatch):
     """Consolidation included: in batches of 20 entities, which two worker processes read and rank
-    from the store opened read-only while the building process writes each batch."""
+    from a snapshot of the store while the building process writes each batch."""
     from aseankg import consolidation
 
     monkeypatch.setattr(consolidation, "BATCH", 20)

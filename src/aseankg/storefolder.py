@@ -12,6 +12,7 @@ reopen the store when it changes). A build's lists of what a killed write must r
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -53,8 +54,6 @@ def writer_of(folder: str | os.PathLike) -> str:
 def remove_snapshots(folder: str | os.PathLike) -> None:
     """Remove the snapshots a writer left in ``folder`` (killed before it removed them): their hard
     links keep files the store no longer needs."""
-    import shutil
-
     for snapshot in Path(folder).glob(SNAPSHOT_PREFIX + "*"):
         shutil.rmtree(snapshot, ignore_errors=True)
 
