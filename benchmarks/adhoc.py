@@ -195,21 +195,31 @@ def seed_store(folder: Path, log=print) -> tuple[Path, Path, int]:
 
 
 def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, cost_runs: int = 300,
-            log=print) -> dict:
-    """The ad hoc texts on the seed store (the articles in ``data/articles``), both servers."""
+            load_seconds: float = 5.0, rounds: int = 1, log=print) -> dict:
+    """The ad hoc texts on the seed store (the articles in ``data/articles``), both servers; then the
+    same texts and a cheap query's throughput on the floor server (``floor``) beside Oxigraph."""
+    from .endpoint import _throughput
+    from .floor import start_floor
+
     ours_store, theirs_store, quads = seed_store(Path(scratch) / "adhoc-seed", log=log)
     groups = {"saved query variants": saved_variants(per_query), "W3C test queries": w3c_texts(w3c_limit)}
     ours = servers.start_aseankg(ours_store, time_limit=cap, max_rows=100_000)
     theirs = servers.start_oxigraph(theirs_store, timeout=cap)
+    floor = start_floor(ours_store)
     try:
-        servers.wait_until_answered(ours, "ASK {}")
-        servers.wait_until_answered(theirs, "ASK {}")
+        for server in (ours, theirs, floor):
+            servers.wait_until_answered(server, "ASK {}")
         out = measure_servers(groups, ours.url, theirs.url, cap, log, "seed")
         out["request_cost"] = request_cost(ours_store, ours.url, theirs.url, runs=cost_runs)
         log(f"adhoc: a cheap request's cost, ms: {out['request_cost']}")
+        out["floor"] = measure_servers(groups, floor.url, theirs.url, cap, log, "floor")
+        out["floor"]["throughput"] = {
+            name: _throughput([server, theirs], CHEAP, concurrency=8, seconds=load_seconds, rounds=rounds)
+            for name, server in (("aseankg serve", ours), ("floor", floor))}
+        log(f"adhoc: cheap query throughput at concurrency 8: {out['floor']['throughput']}")
     finally:
-        ours.stop()
-        theirs.stop()
+        for server in (ours, theirs, floor):
+            server.stop()
     return {"store": "seed", "quads": quads, **out}
 
 

@@ -72,6 +72,10 @@ def test_adhoc_section_sends_new_texts_to_both_servers(quick):
     assert seed["saved query variants"]["answered_by_both"] > 0
     assert seed["all"]["median_ratio"] > 0 and seed["all"]["p99_ratio"] > 0
     assert set(seed["request_cost"]["breakdown_ms"]) and seed["request_cost"]["http_aseankg"] > 0
+    # the floor server answers the same texts, and both servers' cheap-query rates are measured
+    assert seed["floor"]["saved query variants"]["answered_by_both"] > 0
+    for name, entry in seed["floor"]["throughput"].items():
+        assert entry[name]["requests"] > 0 and entry[name]["errors"] == 0 and entry["ratio"] > 0
     assert sections["endpoint"]["adhoc"]["saved query variants"]["answered_by_both"] > 0
     jobs = sections["ingest"]["build_jobs"]
     assert all(entry["same_dump"] for entry in jobs["sizes"].values())
