@@ -198,7 +198,7 @@ def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, 
             load_seconds: float = 5.0, rounds: int = 1, log=print) -> dict:
     """The ad hoc texts on the seed store (the articles in ``data/articles``), both servers; then the
     same texts and a cheap query's throughput on the floor server (``floor``) beside Oxigraph."""
-    from .endpoint import _throughput
+    from .endpoint import throughput_in_rounds
     from .floor import start_floor
 
     ours_store, theirs_store, quads = seed_store(Path(scratch) / "adhoc-seed", log=log)
@@ -214,7 +214,7 @@ def measure(scratch: str, *, per_query: int, w3c_limit: int | None, cap: float, 
         log(f"adhoc: a cheap request's cost, ms: {out['request_cost']}")
         out["floor"] = measure_servers(groups, floor.url, theirs.url, cap, log, "floor")
         out["floor"]["throughput"] = {
-            name: _throughput([server, theirs], CHEAP, concurrency=8, seconds=load_seconds, rounds=rounds)
+            name: throughput_in_rounds([server, theirs], CHEAP, concurrency=8, seconds=load_seconds, rounds=rounds)
             for name, server in (("aseankg serve", ours), ("floor", floor))}
         log(f"adhoc: cheap query throughput at concurrency 8: {out['floor']['throughput']}")
     finally:

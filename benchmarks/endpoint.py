@@ -41,7 +41,7 @@ def query_texts() -> dict[str, str]:
     return {q.name: bind_values(q.text, q.bindings()) if q.params else q.text for q in saved_queries()}
 
 
-def _throughput(pair, sparql: str, *, concurrency: int, seconds: float, rounds: int) -> dict:
+def throughput_in_rounds(pair, sparql: str, *, concurrency: int, seconds: float, rounds: int) -> dict:
     """Requests a second from ``concurrency`` clients, each server in turn (which goes first
     alternates), ``rounds`` times after a warm-up: the median of each server's rounds, and their
     ratio (either server's rate moved by up to a quarter from one round to the next on this machine)."""
@@ -98,7 +98,7 @@ def measure(triples: int, scratch: str, *, runs: int, load_seconds: float, cold_
                                                  log, f"{quads} quads")
         out["throughput"] = {}
         for name, sparql in (("point", POINT), ("join", JOIN)):
-            out["throughput"][name] = _throughput((ours, theirs), sparql, concurrency=concurrency,
+            out["throughput"][name] = throughput_in_rounds((ours, theirs), sparql, concurrency=concurrency,
                                                   seconds=load_seconds, rounds=load_rounds)
             log(f"endpoint: throughput {name}: {out['throughput'][name]}")
         out["throughput"]["concurrency"] = concurrency
